@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.launcher;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
+
+/**
+ * An instance directory ({@code ERLMCP_BASE}): etc/, log/, data/, deploy/, owned by one node at a time through an
+ * exclusive lock on {@code data/erlmcp.lock}, with the owner's pid in {@code data/erlmcp.pid}.
+ */
+final class Instance implements AutoCloseable {
+
+    final Path base;
+    final Path pidFile;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final long pid = ProcessHandle.current().pid();
+
+    private Instance(Path base, FileChannel lockChannel, FileLock lock) {
+        this.base = base;
+        this.pidFile = base.resolve("data/erlmcp.pid");
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Creates the directories (a fresh instance gets a copy of {@code <home>/etc}), takes the lock and writes the
+     * pid file.
+     *
+     * @throws LaunchException if another node holds the lock, or the directory cannot be prepared
+     */
+    static Instance acquire(Path home, Path base) throws LaunchException {
+        try {
+            prepare(home, base);
+            Path lockFile = base.resolve("data/erlmcp.lock");
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new LaunchException("a node is already running from " + base + " (pid " + owner(base) + ")");
+            }
+            Instance instance = new Instance(base, channel, lock);
+            // Left by a node that was killed: we own the directory now.
+            Files.deleteIfExists(base.resolve("data/erlmcp.sock"));
+            Files.writeString(instance.pidFile, instance.pid + "\n", StandardCharsets.US_ASCII);
+            return instance;
+        } catch (IOException e) {
+            throw new LaunchException("cannot prepare the instance directory " + base + ": " + e, e);
+        }
+    }
+
+    static void prepare(Path home, Path base) throws IOException {
+        Path etc = base.resolve("etc");
+        if (!Files.isDirectory(etc) && !home.equals(base)) {
+            copyTree(home.resolve("etc"), etc);
+        }
+        for (String dir : new String[] {"log", "data", "deploy"}) {
+            Files.createDirectories(base.resolve(dir));
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    try {
+                        Files.copy(source, target);
+                    } catch (FileAlreadyExistsException e) {
+                        // another launcher raced us on a fresh directory; its copy is the same
+                    }
+                }
+            }
+        }
+    }
+
+    private static String owner(Path base) {
+        try {
+            return Files.readString(base.resolve("data/erlmcp.pid"), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    /** Removes the pid file (if it is still ours) and releases the lock. Idempotent. */
+    @Override
+    public synchronized void close() {
+        try {
+            if (Files.isRegularFile(pidFile)
+                    && Files.readString(pidFile, StandardCharsets.US_ASCII).strip().equals(Long.toString(pid))) {
+                Files.delete(pidFile);
+            }
+        } catch (IOException e) {
+            System.err.println("erlmcp: cannot remove " + pidFile + ": " + e);
+        }
+        try {
+            if (lock.isValid()) {
+                lock.release();
+            }
+            lockChannel.close();
+        } catch (IOException e) {
+            System.err.println("erlmcp: cannot release the instance lock: " + e);
+        }
+    }
+}
