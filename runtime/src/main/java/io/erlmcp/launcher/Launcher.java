@@ -160,6 +160,12 @@ final class Launcher {
         };
         List<Bundle> installed = new ArrayList<>();
         List<Bundle> expectActive = new ArrayList<>();
+        JLineLoader jlineLoader = null;
+        if (mode == Mode.CONSOLE) {
+            // Felix's threads inherit it; the Gogo console builds its terminal on one of them.
+            jlineLoader = new JLineLoader(Launcher.class.getClassLoader());
+            Thread.currentThread().setContextClassLoader(jlineLoader);
+        }
         try {
             framework.init();
             BundleContext context = framework.getBundleContext();
@@ -174,6 +180,9 @@ final class Launcher {
             for (BundleRef ref : bundles) {
                 Bundle bundle = context.installBundle("reference:" + ref.path(repository).toUri());
                 installed.add(bundle);
+                if (jlineLoader != null && "org.jline".equals(bundle.getSymbolicName())) {
+                    jlineLoader.use(bundle);
+                }
                 bundle.adapt(BundleStartLevel.class).setStartLevel(ref.startOrder());
                 if (bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
                     continue;
