@@ -32,8 +32,8 @@ final class Instance implements AutoCloseable {
     }
 
     /**
-     * Creates the directories (a fresh instance gets a copy of {@code <home>/etc}), takes the lock and writes the
-     * pid file.
+     * Creates the directories (a fresh instance gets a copy of {@code <home>/etc}) and takes the lock, writing our
+     * pid into the lock file.
      *
      * @throws LaunchException if another node holds the lock, or the directory cannot be prepared
      */
@@ -41,7 +41,8 @@ final class Instance implements AutoCloseable {
         try {
             prepare(home, base);
             Path lockFile = base.resolve("data/erlmcp.lock");
-            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -53,9 +54,13 @@ final class Instance implements AutoCloseable {
                 throw new LaunchException("a node is already running from " + base + " (pid " + owner(base) + ")");
             }
             Instance instance = new Instance(base, channel, lock);
+            // The lock file names its holder from the first moment; the pid file appears once the node is up.
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap((instance.pid + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            channel.force(false);
             // Left by a node that was killed: we own the directory now.
             Files.deleteIfExists(base.resolve("data/erlmcp.sock"));
-            Files.writeString(instance.pidFile, instance.pid + "\n", StandardCharsets.US_ASCII);
+            Files.deleteIfExists(instance.pidFile);
             return instance;
         } catch (IOException e) {
             throw new LaunchException("cannot prepare the instance directory " + base + ": " + e, e);
@@ -91,7 +96,8 @@ final class Instance implements AutoCloseable {
 
     private static String owner(Path base) {
         try {
-            return Files.readString(base.resolve("data/erlmcp.pid"), StandardCharsets.US_ASCII).strip();
+            String pid = Files.readString(base.resolve("data/erlmcp.lock"), StandardCharsets.US_ASCII).strip();
+            return pid.isEmpty() ? "unknown" : pid;
         } catch (IOException e) {
             return "unknown";
         }
@@ -99,6 +105,15 @@ final class Instance implements AutoCloseable {
 
     long pid() {
         return pid;
+    }
+
+    /** Writes {@code data/erlmcp.pid}: the node is up. bin/erlmcp start waits for it. */
+    void writePid() throws LaunchException {
+        try {
+            Files.writeString(pidFile, pid + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new LaunchException("cannot write " + pidFile + ": " + e.getMessage(), e);
+        }
     }
 
     /** Removes the pid file (if it is still ours) and releases the lock. Idempotent. */

@@ -90,6 +90,7 @@ final class Launcher {
 
             while (true) {
                 boot(framework, bundles, repository, settings, names);
+                instance.writePid();
                 FrameworkEvent end = framework.waitForStop(0);
                 if (end.getType() == FrameworkEvent.STOPPED_UPDATE) {
                     console.println("erlmcp: rebooting the framework");

@@ -67,6 +67,9 @@ class SettingsTest {
             assertThat(b.resolve("etc/io.erlmcp.cfg")).hasContent("a = 1");
             assertThat(b.resolve("log")).isDirectory();
             assertThat(b.resolve("deploy")).isDirectory();
+            assertThat(b.resolve("data/erlmcp.lock")).hasContent(Long.toString(ProcessHandle.current().pid()));
+            assertThat(b.resolve("data/erlmcp.pid")).doesNotExist();
+            instance.writePid();
             assertThat(b.resolve("data/erlmcp.pid")).hasContent(Long.toString(ProcessHandle.current().pid()));
             assertThatThrownBy(() -> Instance.acquire(home, b)).hasMessageContaining("a node is already running from "
                     + b + " (pid " + ProcessHandle.current().pid() + ")");
