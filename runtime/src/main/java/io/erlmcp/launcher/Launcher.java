@@ -44,6 +44,8 @@ final class Launcher {
     static final String STDIO_PROPERTY = "erlmcp.stdio";
     static final int BEGINNING_START_LEVEL = 100;
     static final int BOOT_TIMEOUT_SECONDS = 120;
+    /** Unix domain socket paths: 108 bytes on Linux, 104 on macOS, including the final NUL. */
+    static final int MAX_SOCKET_PATH = 103;
 
     private final Mode mode;
     private final Stdio stdio;
@@ -64,6 +66,12 @@ final class Launcher {
         Instance instance = Instance.acquire(locations[0], locations[1]);
         try {
             Settings settings = Settings.load(locations[0], locations[1], mode, env, system);
+            Path socket = settings.base.resolve("data/erlmcp.sock");
+            if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+                // bin/erlmcp talks to the node through this Unix socket; the kernel limits its path (sun_path).
+                throw new LaunchException("the control socket path " + socket + " is longer than "
+                        + MAX_SOCKET_PATH + " bytes; use a shorter ERLMCP_BASE");
+            }
             configureLogging(settings);
             Features all = Features.load(settings.home.resolve("features"));
             List<Features.Feature> features = all.select(settings.properties.get("erlmcp.features"));
