@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.node.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
+
+import io.erlmcp.health.HealthCheck;
+import io.erlmcp.health.HealthResult;
+import io.erlmcp.health.HealthStatus;
+
+/**
+ * Healthy when every enabled Declarative Services component is satisfied or active; names the others with
+ * their missing references or activation failure. Components that wait for a configuration they require are
+ * not counted: they are off by the operator's choice.
+ */
+@Component(service = HealthCheck.class, property = HealthCheck.NAME + "=components")
+public final class ComponentsCheck implements HealthCheck {
+
+    private final ServiceComponentRuntime scr;
+
+    @Activate
+    public ComponentsCheck(@Reference ServiceComponentRuntime scr) {
+        this.scr = scr;
+    }
+
+    @Override
+    public HealthResult check() {
+        int total = 0;
+        int satisfied = 0;
+        List<String> problems = new ArrayList<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (!scr.isComponentEnabled(description)) {
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                total++;
+                if (configuration.state == ComponentConfigurationDTO.ACTIVE
+                        || configuration.state == ComponentConfigurationDTO.SATISFIED) {
+                    satisfied++;
+                } else {
+                    problems.add(describe(description, configuration));
+                }
+            }
+        }
+        Map<String, Object> details = Map.of("components_total", total, "components_satisfied", satisfied);
+        if (problems.isEmpty()) {
+            return HealthResult.healthy(details);
+        }
+        return new HealthResult(HealthStatus.UNHEALTHY, String.join("; ", problems), details);
+    }
+
+    static String describe(ComponentDescriptionDTO description, ComponentConfigurationDTO configuration) {
+        StringBuilder text = new StringBuilder(description.name);
+        if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+            text.append(" failed to activate: ").append(configuration.failure == null ? "?" : firstLine(configuration.failure));
+        } else if (configuration.unsatisfiedReferences != null && configuration.unsatisfiedReferences.length > 0) {
+            text.append(" is missing");
+            for (UnsatisfiedReferenceDTO reference : configuration.unsatisfiedReferences) {
+                text.append(' ').append(reference.name);
+                if (reference.target != null) {
+                    text.append(reference.target);
+                }
+            }
+        } else {
+            text.append(" is unsatisfied (state ").append(configuration.state).append(')');
+        }
+        return text.toString();
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
+    }
+}
