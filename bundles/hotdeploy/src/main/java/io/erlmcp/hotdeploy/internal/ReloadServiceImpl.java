@@ -632,7 +632,13 @@ public class ReloadServiceImpl implements ReloadService {
             long s0 = System.nanoTime();
             Map<String, HealthStatus> healthBefore = health();
             Map<String, Boolean> satisfiedBefore = componentStates(lives);
-            List<String> failures = apply(items, messages);
+            Set<String> active = new LinkedHashSet<>();
+            for (SwapItem item : items) {
+                if (item.live() == null || (item.live().getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+                    active.add(item.bsn());
+                }
+            }
+            List<String> failures = apply(items, active, messages);
             if (failures.isEmpty()) {
                 failures = verify(items, satisfiedBefore, healthBefore);
             }
@@ -661,7 +667,7 @@ public class ReloadServiceImpl implements ReloadService {
                     back.add(new SwapItem(item.bsn(), now, Path.of(prev), item.live().getLocation()));
                 }
             }
-            List<String> rollbackFailures = apply(back, messages);
+            List<String> rollbackFailures = apply(back, active, messages);
             if (rollbackFailures.isEmpty()) {
                 rollbackFailures = verify(back, satisfiedBefore, healthBefore);
             }
@@ -685,8 +691,13 @@ public class ReloadServiceImpl implements ReloadService {
         }
     }
 
-    /** Stop, update/install/uninstall, one refresh, start. @return failures, empty when all went well */
-    private List<String> apply(List<SwapItem> items, List<String> messages) {
+    /**
+     * Stop, update/install/uninstall, one refresh, start the bundles named in {@code start} (those that were active
+     * before the first swap, so a rollback also restarts a bundle the failed revision left stopped).
+     *
+     * @return failures, empty when all went well
+     */
+    private List<String> apply(List<SwapItem> items, Set<String> start, List<String> messages) {
         List<String> failures = new ArrayList<>();
         List<Bundle> toStart = new ArrayList<>();
         List<Bundle> touched = new ArrayList<>();
@@ -698,6 +709,8 @@ public class ReloadServiceImpl implements ReloadService {
                 } catch (BundleException e) {
                     messages.add("stopping " + item.bsn() + " failed: " + e.getMessage());
                 }
+            }
+            if (live != null && item.jar() != null && start.contains(item.bsn())) {
                 toStart.add(live);
             }
         }
@@ -714,7 +727,7 @@ public class ReloadServiceImpl implements ReloadService {
                         b = context.installBundle(item.location(), in);
                     }
                     touched.add(b);
-                    if (b.getHeaders("").get(Constants.FRAGMENT_HOST) == null) {
+                    if (b.getHeaders("").get(Constants.FRAGMENT_HOST) == null && start.contains(item.bsn())) {
                         toStart.add(b);
                     }
                     messages.add("installed " + item.bsn() + " " + b.getVersion());

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.itests.reload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import io.erlmcp.itests.reload.fixture.EchoFixture;
+import io.erlmcp.itests.reload.fixture.FailingActivator;
+
+/**
+ * Builds the fixture bundles the reload itests swap: {@code io.erlmcp.itests.fixture.echo} in versions that
+ * differ in their manifest (the reply, a failing component, a failing activator), plus jars that must be refused.
+ * Each jar is written beside its target and moved into place, as an operator should.
+ */
+final class Fixtures {
+
+    static final String BSN = "io.erlmcp.itests.fixture.echo";
+    static final String FILTER = "(erlmcp.fixture=echo)";
+
+    private static final String DS = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="fixture.echo" immediate="true" activate="activate">
+              <implementation class="%s"/>
+              <service><provide interface="java.util.function.Function"/></service>
+              <property name="erlmcp.fixture" value="echo"/>
+            </scr:component>
+            """.formatted(EchoFixture.class.getName());
+
+    private Fixtures() {
+    }
+
+    /** A working echo bundle answering {@code v<major>:<input>}. */
+    static Path echo(Path target, String version) throws IOException {
+        return echo(target, version, Map.of());
+    }
+
+    /** The echo bundle whose component throws in activate. */
+    static Path failingComponent(Path target, String version) throws IOException {
+        return echo(target, version, Map.of("X-Fixture-Fail", "true"));
+    }
+
+    /** The echo bundle whose Bundle-Activator throws. */
+    static Path failingActivator(Path target, String version) throws IOException {
+        return echo(target, version, Map.of("Bundle-Activator", FailingActivator.class.getName()));
+    }
+
+    /** The echo bundle importing a package nobody exports. */
+    static Path unresolvable(Path target, String version) throws IOException {
+        return echo(target, version, Map.of("Import-Package", "org.osgi.framework, io.erlmcp.no.such.pkg;version=\"[9,10)\""));
+    }
+
+    /** The echo bundle whose DS descriptor is not XML. */
+    static Path brokenDescriptor(Path target, String version) throws IOException {
+        return write(target, headers(version, Map.of()), Map.of("OSGI-INF/echo.xml", "<scr:component oops".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A jar without Bundle-SymbolicName. */
+    static Path notABundle(Path target) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Manifest-Version", "1.0");
+        return write(target, headers, Map.of("readme.txt", "just a jar".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Path echo(Path target, String version, Map<String, String> extra) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("OSGI-INF/echo.xml", DS.getBytes(StandardCharsets.UTF_8));
+        entries.put(classFile(EchoFixture.class), classBytes(EchoFixture.class));
+        entries.put(classFile(FailingActivator.class), classBytes(FailingActivator.class));
+        return write(target, headers(version, extra), entries);
+    }
+
+    private static Map<String, String> headers(String version, Map<String, String> extra) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Manifest-Version", "1.0");
+        h.put("Bundle-ManifestVersion", "2");
+        h.put("Bundle-SymbolicName", BSN);
+        h.put("Bundle-Version", version);
+        h.put("Import-Package", "org.osgi.framework");
+        h.put("Service-Component", "OSGI-INF/echo.xml");
+        h.put("X-Fixture-Reply", "v" + version.split("\\.")[0]);
+        h.putAll(extra);
+        return h;
+    }
+
+    private static Path write(Path target, Map<String, String> headers, Map<String, byte[]> entries) throws IOException {
+        Manifest mf = new Manifest();
+        headers.forEach((k, v) -> mf.getMainAttributes().put(new Attributes.Name(k), v));
+        Path tmp = Files.createTempFile(target.getParent() == null ? Path.of(".") : Files.createDirectories(target.getParent()).getParent(),
+                "fixture", ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jar = new JarOutputStream(out, mf)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                jar.putNextEntry(new JarEntry(e.getKey()));
+                jar.write(e.getValue());
+                jar.closeEntry();
+            }
+        }
+        return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String classFile(Class<?> type) {
+        return type.getName().replace('.', '/') + ".class";
+    }
+
+    private static byte[] classBytes(Class<?> type) throws IOException {
+        try (InputStream in = type.getClassLoader().getResourceAsStream(classFile(type))) {
+            return in.readAllBytes();
+        }
+    }
+}
