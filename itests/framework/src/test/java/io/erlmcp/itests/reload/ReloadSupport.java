@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -17,6 +19,8 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 import io.erlmcp.drain.RequestGate;
@@ -110,6 +114,44 @@ final class ReloadSupport {
                         }
                     });
             assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** Points the hot-deploy component at {@code dir} (polled every 100 ms). @return the reconfigured service */
+    static ReloadService watch(BundleContext context, ConfigurationAdmin cm, Path dir) throws Exception {
+        Configuration config = cm.getConfiguration("io.erlmcp.hotdeploy", "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("deploy.dir", dir.toString());
+        props.put("poll.ms", 100L);
+        config.update(props);
+        ServiceTracker<ReloadService, ReloadService> tracker = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=" + ReloadService.class.getName() + ")(deploy.dir="
+                        + dir.toString().replace("\\", "\\\\") + "))"), null);
+        tracker.open();
+        try {
+            ReloadService service = tracker.waitForService(10_000);
+            assertThat(service).as("ReloadService watching " + dir).isNotNull();
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /** Removes the configuration {@link #watch} made. */
+    static void unwatch(ConfigurationAdmin cm) throws Exception {
+        Configuration[] configs = cm.listConfigurations("(service.pid=io.erlmcp.hotdeploy)");
+        if (configs != null) {
+            for (Configuration c : configs) {
+                c.delete();
+            }
+        }
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("within 15 s: " + what).isNegative();
+            Thread.sleep(20);
         }
     }
 }
