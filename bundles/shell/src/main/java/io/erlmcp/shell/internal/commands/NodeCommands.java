@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.shell.internal.commands;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+import io.erlmcp.health.HealthReport;
+import io.erlmcp.health.HealthResult;
+import io.erlmcp.health.HealthService;
+import io.erlmcp.node.NodeInfo;
+
+/**
+ * {@code erlmcp:status}, {@code erlmcp:health} and {@code erlmcp:vm_metrics}: the runbook's
+ * {@code erlmcp:status()} and {@code erlmcp:vm_metrics()}. Each returns data; Gogo formats it.
+ */
+@Component(service = NodeCommands.class, property = {
+        "osgi.command.scope=erlmcp",
+        "osgi.command.function=status",
+        "osgi.command.function=health",
+        "osgi.command.function=vm_metrics" })
+public final class NodeCommands {
+
+    private final BundleContext context;
+    private final NodeInfo node;
+    private final HealthService health;
+    private final ServiceComponentRuntime scr;
+
+    @Activate
+    public NodeCommands(BundleContext context, @Reference NodeInfo node, @Reference HealthService health,
+            @Reference ServiceComponentRuntime scr) {
+        this.context = context;
+        this.node = node;
+        this.health = health;
+        this.scr = scr;
+    }
+
+    @Descriptor("node name, version, uptime, bundles, components and health")
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("node", node.name());
+        status.put("version", node.version());
+        status.put("uptime_seconds", node.uptime().toSeconds());
+        status.put("instance", node.instanceDir().toString());
+        status.put("bundles", bundles());
+        status.put("components", components());
+        HealthReport report = health.report();
+        Map<String, Object> checks = new LinkedHashMap<>();
+        report.checks().forEach((name, result) -> checks.put(name, result.status().wireName()));
+        Map<String, Object> healthSummary = new LinkedHashMap<>();
+        healthSummary.put("status", report.status().wireName());
+        healthSummary.put("checks", checks);
+        status.put("health", healthSummary);
+        return status;
+    }
+
+    @Descriptor("every health check with its status, message and details")
+    public Map<String, Object> health() {
+        HealthReport report = health.report();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", report.status().wireName());
+        out.put("version", report.version());
+        out.put("uptime_seconds", report.uptimeSeconds());
+        for (Map.Entry<String, HealthResult> check : report.checks().entrySet()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("status", check.getValue().status().wireName());
+            if (check.getValue().message() != null) {
+                one.put("message", check.getValue().message());
+            }
+            one.putAll(check.getValue().details());
+            out.put(check.getKey(), one);
+        }
+        return out;
+    }
+
+    @Descriptor("JVM memory, threads, garbage collection, CPU and file descriptors (the runbook's VM metrics)")
+    public Map<String, Object> vm_metrics() {
+        return VmMetrics.snapshot();
+    }
+
+    private Map<String, Object> bundles() {
+        int total = 0;
+        int active = 0;
+        int fragments = 0;
+        for (Bundle bundle : context.getBundles()) {
+            total++;
+            BundleRevision revision = bundle.adapt(BundleRevision.class);
+            if (revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
+                fragments++;
+            } else if (bundle.getState() == Bundle.ACTIVE) {
+                active++;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("active", active);
+        out.put("total", total);
+        if (fragments > 0) {
+            out.put("fragments", fragments);
+        }
+        return out;
+    }
+
+    private Map<String, Object> components() {
+        int total = 0;
+        int satisfied = 0;
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                total++;
+                if (configuration.state == ComponentConfigurationDTO.ACTIVE
+                        || configuration.state == ComponentConfigurationDTO.SATISFIED) {
+                    satisfied++;
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("satisfied", satisfied);
+        out.put("total", total);
+        return out;
+    }
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.shell.internal.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class VmMetricsTest {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void reportsHeapThreadsGcAndCpu() {
+        Map<String, Object> metrics = VmMetrics.snapshot();
+        assertThat(metrics).containsKeys("heap", "non_heap", "threads", "gc", "cpu", "uptime_ms");
+        Map<String, Object> heap = (Map<String, Object>) metrics.get("heap");
+        assertThat((Long) heap.get("used_bytes")).isPositive();
+        Map<String, Object> threads = (Map<String, Object>) metrics.get("threads");
+        assertThat((Integer) threads.get("count")).isGreaterThanOrEqualTo(Thread.activeCount() > 0 ? 1 : 0);
+        assertThat((Map<String, Object>) metrics.get("gc")).isNotEmpty();
+        Map<String, Object> cpu = (Map<String, Object>) metrics.get("cpu");
+        assertThat((Integer) cpu.get("available_processors")).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+}
