@@ -222,7 +222,7 @@ public class ReloadServiceImpl implements ReloadService {
             }
             prepared = List.of();
             try {
-                return swapIn(set, drain == null ? drainTimeout : drain);
+                return swapIn(set, drain == null ? drainTimeout : drain, true);
             } finally {
                 discardStaged(set);
             }
@@ -332,7 +332,8 @@ public class ReloadServiceImpl implements ReloadService {
                     event("refused deploy/" + name + ": " + String.join("; ", problems));
                     return;
                 }
-                ReloadReport report = swapIn(candidates, drainTimeout);
+                // The first scan after a start re-installs what deploy/ held before: not a reload to roll back.
+                ReloadReport report = swapIn(candidates, drainTimeout, !firstScan);
                 if (report.outcome() == Outcome.SWAPPED) {
                     LOG.info("Deployed deploy/{}: {}", name, report.bundles());
                     event("deployed deploy/" + name + ": " + report.bundles());
@@ -579,10 +580,10 @@ public class ReloadServiceImpl implements ReloadService {
 
     // ---- phases 3 and 4: swap, verify, roll back
 
-    private ReloadReport swapIn(List<Candidate> set, Duration drain) {
+    private ReloadReport swapIn(List<Candidate> set, Duration drain, boolean journal) {
         List<SwapItem> items = set.stream()
                 .map(c -> new SwapItem(c.info().symbolicName(), c.live(), c.staged(), c.location())).toList();
-        return swap(items, true, drain, "reload");
+        return swap(items, true, drain, journal ? "reload" : "redeploy");
     }
 
     /**
@@ -645,7 +646,7 @@ public class ReloadServiceImpl implements ReloadService {
             if (failures.isEmpty()) {
                 messages.add(what + " swapped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s0)
                         + " ms and verified");
-                if (keepPrevious && !"rollback".equals(what)) {
+                if (keepPrevious && "reload".equals(what)) {
                     writeJournal(previous, messages);
                 }
                 return report(Outcome.SWAPPED, items, messages, drainMillis, t0);
@@ -795,6 +796,7 @@ public class ReloadServiceImpl implements ReloadService {
         }
         long deadline = System.nanoTime() + settleTimeout.toNanos();
         List<String> problems;
+        boolean poked = false;
         for (;;) {
             problems = new ArrayList<>();
             boolean hard = false;
@@ -805,7 +807,6 @@ public class ReloadServiceImpl implements ReloadService {
                     hard = true;
                     continue;
                 }
-                activateDelayed(b);
                 for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(b)) {
                     if (!scr.isComponentEnabled(d)) {
                         continue;
@@ -825,8 +826,17 @@ public class ReloadServiceImpl implements ReloadService {
                     }
                 }
             }
-            if (problems.isEmpty() || hard || System.nanoTime() - deadline > 0) {
+            if (hard || System.nanoTime() - deadline > 0) {
                 break;
+            }
+            if (problems.isEmpty()) {
+                if (poked) {
+                    break;
+                }
+                // A delayed component activates on first use: use each service once so a throwing activate shows now.
+                bundles.forEach(this::activateDelayed);
+                poked = true;
+                continue;
             }
             try {
                 Thread.sleep(10);
@@ -938,6 +948,9 @@ public class ReloadServiceImpl implements ReloadService {
             Bundle live = null;
             if (target.chars().allMatch(Character::isDigit)) {
                 live = context.getBundle(Long.parseLong(target));
+                if (live != null && live.getBundleId() == 0) {
+                    throw new IllegalArgumentException("the system bundle cannot be reloaded; restart the node");
+                }
             }
             if (live == null) {
                 live = find(target);

@@ -18,7 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -34,8 +34,10 @@ import io.erlmcp.drain.RequestGate;
 
 /**
  * The {@link RequestGate}: a per-key in-flight counter and one volatile drain field. The fast path (no drain)
- * increments a {@link LongAdder}, reads the field and returns; the increment comes before the read so a drain
- * that starts concurrently always sees the call either counted or held.
+ * increments the key's counter, reads the field and returns; the increment comes before the read so a drain
+ * that starts concurrently always sees the call either counted or held. The counters are {@link AtomicLong}s,
+ * not {@code LongAdder}s: a drain must never read a call's decrement without its increment (an adder's sum is
+ * not a snapshot), or it would see zero while a call is still running.
  */
 @Component(service = RequestGate.class, configurationPid = RequestGateImpl.PID)
 @Designate(ocd = RequestGateImpl.Config.class)
@@ -53,8 +55,8 @@ public class RequestGateImpl implements RequestGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestGateImpl.class);
 
-    private final ConcurrentHashMap<String, LongAdder> inFlight = new ConcurrentHashMap<>();
-    private final LongAdder waiting = new LongAdder();
+    private final ConcurrentHashMap<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong waiting = new AtomicLong();
     private final long maxHoldMillis;
     private final ScheduledExecutorService timer;
     private volatile Drain drain;
@@ -84,15 +86,15 @@ public class RequestGateImpl implements RequestGate {
 
     @Override
     public Permit enter(String key) throws InterruptedException {
-        LongAdder counter = counter(key);
+        AtomicLong counter = counter(key);
         for (;;) {
-            counter.increment();
+            counter.incrementAndGet();
             Drain d = drain;
             if (d == null || !d.covers(key)) {
                 return new CountedPermit(counter);
             }
-            counter.decrement();
-            waiting.increment();
+            counter.decrementAndGet();
+            waiting.incrementAndGet();
             try {
                 d.released.get(Math.max(1, d.deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
@@ -100,23 +102,23 @@ public class RequestGateImpl implements RequestGate {
             } catch (ExecutionException e) {
                 throw new AssertionError(e); // released is only ever completed normally
             } finally {
-                waiting.decrement();
+                waiting.decrementAndGet();
             }
         }
     }
 
     @Override
     public CompletionStage<Permit> admit(String key) {
-        LongAdder counter = counter(key);
-        counter.increment();
+        AtomicLong counter = counter(key);
+        counter.incrementAndGet();
         Drain d = drain;
         if (d == null || !d.covers(key)) {
             return CompletableFuture.completedFuture(new CountedPermit(counter));
         }
-        counter.decrement();
-        waiting.increment();
+        counter.decrementAndGet();
+        waiting.incrementAndGet();
         return d.released.thenComposeAsync(v -> {
-            waiting.decrement();
+            waiting.decrementAndGet();
             return admit(key);
         });
     }
@@ -155,10 +157,14 @@ public class RequestGateImpl implements RequestGate {
         }
         LOG.info("Drain started on {}", started.keys.isEmpty() ? "every key" : started.keys);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (inFlight(started) > 0 && System.nanoTime() - deadline < 0) {
+        long running;
+        while ((running = inFlight(started)) > 0 && System.nanoTime() - deadline < 0) {
             Thread.sleep(1);
         }
-        return status();
+        DrainStatus now = status();
+        // report what the wait ended on: a call counted only while it turns back at the gate is not in flight
+        return new DrainStatus(now.draining(), now.keys(), now.since(), running, now.waiting(), now.inFlightByKey(),
+                now.maxHoldMillis());
     }
 
     @Override
@@ -181,13 +187,13 @@ public class RequestGateImpl implements RequestGate {
         Drain d = drain;
         Map<String, Long> byKey = new TreeMap<>();
         inFlight.forEach((k, c) -> {
-            long n = c.sum();
+            long n = c.get();
             if (n > 0) {
                 byKey.put(k, n);
             }
         });
         return new DrainStatus(d != null, d == null ? Set.of() : d.keys, d == null ? null : d.since,
-                d == null ? inFlight(null) : inFlight(d), waiting.sum(), byKey, maxHoldMillis);
+                d == null ? inFlight(null) : inFlight(d), waiting.get(), byKey, maxHoldMillis);
     }
 
     private void expire(Drain d) {
@@ -204,20 +210,20 @@ public class RequestGateImpl implements RequestGate {
 
     private long inFlight(Drain d) {
         long sum = 0;
-        for (Map.Entry<String, LongAdder> e : inFlight.entrySet()) {
+        for (Map.Entry<String, AtomicLong> e : inFlight.entrySet()) {
             if (d == null || d.covers(e.getKey())) {
-                sum += e.getValue().sum();
+                sum += e.getValue().get();
             }
         }
         return sum;
     }
 
-    private LongAdder counter(String key) {
+    private AtomicLong counter(String key) {
         if (key == null) {
             throw new NullPointerException("key");
         }
-        LongAdder counter = inFlight.get(key);
-        return counter != null ? counter : inFlight.computeIfAbsent(key, k -> new LongAdder());
+        AtomicLong counter = inFlight.get(key);
+        return counter != null ? counter : inFlight.computeIfAbsent(key, k -> new AtomicLong());
     }
 
     private static final class Drain {
@@ -240,16 +246,16 @@ public class RequestGateImpl implements RequestGate {
 
     private static final class CountedPermit extends AtomicBoolean implements Permit {
         private static final long serialVersionUID = 1L;
-        private final transient LongAdder counter;
+        private final transient AtomicLong counter;
 
-        CountedPermit(LongAdder counter) {
+        CountedPermit(AtomicLong counter) {
             this.counter = counter;
         }
 
         @Override
         public void close() {
             if (compareAndSet(false, true)) {
-                counter.decrement();
+                counter.decrementAndGet();
             }
         }
     }

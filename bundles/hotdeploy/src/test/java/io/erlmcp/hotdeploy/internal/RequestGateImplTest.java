@@ -96,7 +96,7 @@ class RequestGateImplTest {
             quick.start(Duration.ZERO);
             long t0 = System.nanoTime();
             quick.enter("x").close();
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(50L, 2_000L);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_000L);
             assertThat(quick.status().draining()).isFalse();
         } finally {
             quick.deactivate();
