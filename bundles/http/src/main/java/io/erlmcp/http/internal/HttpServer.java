@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -83,10 +84,18 @@ public final class HttpServer {
     private volatile Mounts mounts = Mounts.EMPTY;
     private volatile HealthService healthService;
 
+    /** Framework property (set by the launcher from ERLMCP_HTTP_PORT): the port when the configuration has none. */
+    static final String PORT_PROPERTY = "erlmcp.http.port";
+
     @Activate
-    public HttpServer(Config config) throws Exception {
-        if (config.port() < 0 || config.port() > 65535) {
-            throw new IllegalArgumentException("io.erlmcp.http port must be 0..65535, not " + config.port());
+    public HttpServer(Config config, Map<String, Object> properties, BundleContext context) throws Exception {
+        this(config, properties.containsKey("port") ? config.port() : portFrom(context.getProperty(PORT_PROPERTY),
+                config.port()));
+    }
+
+    HttpServer(Config config, int port) throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("io.erlmcp.http port must be 0..65535, not " + port);
         }
         QueuedThreadPool threads = new QueuedThreadPool(config.max_threads(), config.min_threads());
         threads.setName("erlmcp-http");
@@ -96,7 +105,7 @@ public final class HttpServer {
         http.setSendServerVersion(false);
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.host());
-        connector.setPort(config.port());
+        connector.setPort(port);
         connector.setIdleTimeout(config.idle_timeout_millis());
         connector.setAcceptQueueSize(config.accept_queue_size());
         server.addConnector(connector);
@@ -108,6 +117,17 @@ public final class HttpServer {
             }
         }
         LOG.info("HTTP listening on {}:{}", config.host(), connector.getLocalPort());
+    }
+
+    private static int portFrom(String property, int fallback) {
+        if (property == null || property.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(property.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PORT_PROPERTY + " must be a port number, not '" + property + "'");
+        }
     }
 
     @Deactivate

@@ -43,7 +43,7 @@ class HttpServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new HttpServer(config(0));
+        server = new HttpServer(config(0), 0);
         health = new HealthService() {
             @Override
             public HealthReport report() {
@@ -155,7 +155,7 @@ class HttpServerTest {
 
     @Test
     void anInvalidPortIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> new HttpServer(config(70000))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new HttpServer(config(70000), 70000)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("70000");
     }
 
