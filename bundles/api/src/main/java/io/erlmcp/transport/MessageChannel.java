@@ -22,4 +22,11 @@ public interface MessageChannel {
 
     /** @return false once the client can no longer be reached through this channel */
     boolean isOpen();
+
+    /**
+     * Asks the transport to end the current stream; the client may resume with {@code Last-Event-ID}; messages
+     * sent afterwards are stored for replay. Transports without resumable streams ignore it.
+     */
+    default void closeStream() {
+    }
 }

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.mcp.stdio.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.erlmcp.transport.Inbound;
+import io.erlmcp.transport.McpServerEndpoint;
+import io.erlmcp.transport.MessageChannel;
+import io.erlmcp.transport.MessageKind;
+import io.erlmcp.transport.ServerSession;
+import io.erlmcp.transport.TransportInfo;
+
+/**
+ * One MCP session over a pair of streams (spec "Transports", stdio): newline-delimited JSON-RPC read on a
+ * dedicated thread, each outgoing message written as one line by a single writer thread that flushes after
+ * every message. Nothing else is written to {@code out}.
+ */
+final class StdioConnection implements MessageChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StdioConnection.class);
+    private static final byte[] END = new byte[0];
+    /** How long a sender waits for room in the output queue before the message is dropped. */
+    private static final long OFFER_SECONDS = 30;
+
+    private final McpServerEndpoint endpoint;
+    private final InputStream in;
+    private final OutputStream out;
+    private final int maxLineBytes;
+    private final Runnable onEof;
+    private final BlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>(10_000);
+    private final Thread reader;
+    private final Thread writer;
+    private volatile ServerSession session;
+    private volatile boolean open = true;
+
+    /**
+     * @param onEof runs once after stdin ended and the last queued message was written
+     */
+    StdioConnection(McpServerEndpoint endpoint, InputStream in, OutputStream out, int maxLineBytes, Runnable onEof) {
+        this.endpoint = endpoint;
+        this.in = in;
+        this.out = out;
+        this.maxLineBytes = maxLineBytes;
+        this.onEof = onEof;
+        this.reader = new Thread(this::readLoop, "erlmcp-stdio-reader");
+        this.writer = new Thread(this::writeLoop, "erlmcp-stdio-writer");
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+    }
+
+    void start() {
+        session = endpoint.open(new TransportInfo("stdio", null, null), this);
+        writer.start();
+        reader.start();
+    }
+
+    /** Ends the session and the threads; the streams stay open (they belong to the launcher). */
+    void stop() {
+        open = false;
+        ServerSession s = session;
+        if (s != null) {
+            s.close();
+        }
+        reader.interrupt();
+        outbox.offer(END);
+    }
+
+    @Override
+    public void send(byte[] json, MessageKind kind) {
+        if (!open) {
+            LOG.debug("stdio closed; dropped a {}", kind);
+            return;
+        }
+        for (int i = 0; i < json.length; i++) {
+            // Raw line breaks can only be whitespace between JSON tokens; a line must hold the whole message.
+            if (json[i] == '\n' || json[i] == '\r') {
+                json[i] = ' ';
+            }
+        }
+        try {
+            if (!outbox.offer(json, OFFER_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("stdout is not being read; dropped a {}", kind);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Interrupted while queueing a {} for stdout; dropped it", kind);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    private void readLoop() {
+        try {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+            boolean overLong = false;
+            byte[] buffer = new byte[8192];
+            int n;
+            while (open && (n = in.read(buffer)) >= 0) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] != '\n') {
+                        continue;
+                    }
+                    if (!overLong) {
+                        if (line.size() + (i - start) > maxLineBytes) {
+                            overLong = true;
+                        } else {
+                            line.write(buffer, start, i - start);
+                        }
+                    }
+                    frame(line.toByteArray(), overLong);
+                    line.reset();
+                    overLong = false;
+                    start = i + 1;
+                }
+                if (!overLong && start < n) {
+                    if (line.size() + (n - start) > maxLineBytes) {
+                        overLong = true;
+                        line.reset();
+                    } else {
+                        line.write(buffer, start, n - start);
+                    }
+                }
+            }
+            if (open && (line.size() > 0 || overLong)) {
+                frame(line.toByteArray(), overLong);
+            }
+            LOG.debug("stdin ended");
+        } catch (IOException e) {
+            if (open) {
+                LOG.warn("Reading stdin failed; ending the stdio session", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("stdio reader failed; ending the stdio session", e);
+        }
+        endOfInput();
+    }
+
+    private void frame(byte[] line, boolean overLong) {
+        if (overLong) {
+            LOG.warn("Dropped an input line longer than {} bytes", maxLineBytes);
+            send(error(-32600, "Invalid Request: message longer than " + maxLineBytes + " bytes"),
+                    MessageKind.RESPONSE);
+            return;
+        }
+        int length = line.length;
+        if (length > 0 && line[length - 1] == '\r') {
+            length--;
+        }
+        boolean blank = true;
+        for (int i = 0; i < length && blank; i++) {
+            blank = line[i] == ' ' || line[i] == '\t' || line[i] == '\r';
+        }
+        if (blank) {
+            return;
+        }
+        byte[] frame = length == line.length ? line : java.util.Arrays.copyOf(line, length);
+        try {
+            Inbound inbound = endpoint.parse(frame);
+            // A frame that failed to parse is answered by the session with the engine's error response.
+            session.receive(inbound, this).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    LOG.warn("stdio request failed", failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("stdio frame failed", e);
+            send(error(-32603, "Internal error"), MessageKind.RESPONSE);
+        }
+    }
+
+    private void endOfInput() {
+        boolean wasOpen = open;
+        open = false;
+        ServerSession s = session;
+        if (s != null) {
+            s.close();
+        }
+        outbox.offer(END);
+        if (wasOpen) {
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            onEof.run();
+        }
+    }
+
+    private void writeLoop() {
+        try {
+            while (true) {
+                byte[] message = outbox.take();
+                if (message == END) {
+                    return;
+                }
+                out.write(message);
+                out.write('\n');
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("Writing stdout failed; ending the stdio session", e);
+            open = false;
+            ServerSession s = session;
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    static byte[] error(int code, String message) {
+        return ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + code + ",\"message\":\""
+                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+}
