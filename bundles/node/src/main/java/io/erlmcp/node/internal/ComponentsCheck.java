@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.ReferenceDTO;
 import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 
 import io.erlmcp.health.HealthCheck;
@@ -42,6 +43,9 @@ public final class ComponentsCheck implements HealthCheck {
                 continue;
             }
             for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                if (configuration.state == ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION) {
+                    continue; // waits for a configuration it requires: off until the operator configures it
+                }
                 total++;
                 if (configuration.state == ComponentConfigurationDTO.ACTIVE
                         || configuration.state == ComponentConfigurationDTO.SATISFIED) {
@@ -64,16 +68,31 @@ public final class ComponentsCheck implements HealthCheck {
             text.append(" failed to activate: ").append(configuration.failure == null ? "?" : firstLine(configuration.failure));
         } else if (configuration.unsatisfiedReferences != null && configuration.unsatisfiedReferences.length > 0) {
             text.append(" is missing");
+            String separator = " ";
             for (UnsatisfiedReferenceDTO reference : configuration.unsatisfiedReferences) {
-                text.append(' ').append(reference.name);
+                text.append(separator).append(reference.name).append(" (").append(interfaceOf(description,
+                        reference.name));
                 if (reference.target != null) {
-                    text.append(reference.target);
+                    text.append(' ').append(reference.target);
                 }
+                text.append(')');
+                separator = ", ";
             }
         } else {
             text.append(" is unsatisfied (state ").append(configuration.state).append(')');
         }
         return text.toString();
+    }
+
+    private static String interfaceOf(ComponentDescriptionDTO description, String reference) {
+        if (description.references != null) {
+            for (ReferenceDTO candidate : description.references) {
+                if (reference.equals(candidate.name)) {
+                    return candidate.interfaceName;
+                }
+            }
+        }
+        return "?";
     }
 
     private static String firstLine(String text) {

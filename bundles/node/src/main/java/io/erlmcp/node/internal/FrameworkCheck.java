@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -15,7 +16,10 @@ import io.erlmcp.health.HealthCheck;
 import io.erlmcp.health.HealthResult;
 import io.erlmcp.health.HealthStatus;
 
-/** Healthy when every bundle but fragments is ACTIVE; names the ones that are not. */
+/**
+ * Healthy when every bundle but fragments is ACTIVE (or STARTING lazily); names the ones that are not, so a
+ * bundle that failed to start or lost its wiring shows up in {@code /health}.
+ */
 @Component(service = HealthCheck.class, property = HealthCheck.NAME + "=framework")
 public final class FrameworkCheck implements HealthCheck {
 
@@ -31,22 +35,34 @@ public final class FrameworkCheck implements HealthCheck {
         Bundle[] bundles = context.getBundles();
         List<String> inactive = new ArrayList<>();
         int active = 0;
+        int fragments = 0;
         for (Bundle bundle : bundles) {
             if (isFragment(bundle)) {
+                fragments++;
                 continue;
             }
-            if (bundle.getState() == Bundle.ACTIVE) {
+            if (bundle.getState() == Bundle.ACTIVE || isLazyAndWaiting(bundle)) {
                 active++;
             } else {
                 inactive.add(bundle.getSymbolicName() + " " + bundle.getVersion() + " (" + stateName(bundle.getState())
                         + ")");
             }
         }
-        Map<String, Object> details = Map.of("bundles_total", bundles.length, "bundles_active", active);
+        Map<String, Object> details = Map.of("bundles_total", bundles.length, "bundles_active", active,
+                "fragments", fragments);
         if (inactive.isEmpty()) {
             return HealthResult.healthy(details);
         }
         return new HealthResult(HealthStatus.UNHEALTHY, "bundles not active: " + String.join(", ", inactive), details);
+    }
+
+    /** A bundle with a lazy activation policy stays STARTING until a class is loaded from it: that is fine. */
+    static boolean isLazyAndWaiting(Bundle bundle) {
+        if (bundle.getState() != Bundle.STARTING) {
+            return false;
+        }
+        String policy = bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
+        return policy != null && policy.trim().startsWith(Constants.ACTIVATION_LAZY);
     }
 
     static boolean isFragment(Bundle bundle) {

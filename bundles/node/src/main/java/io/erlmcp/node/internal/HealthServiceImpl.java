@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.node.internal;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,28 +38,36 @@ import io.erlmcp.node.NodeInfo;
 
 /**
  * Runs every {@link HealthCheck} service with a per-check time limit, so that one hung check turns that check
- * unhealthy instead of hanging {@code /health}.
+ * unhealthy instead of hanging {@code /health}. A check still running from an earlier call is waited on again
+ * rather than started twice, so a check that never returns holds one thread, not one per request.
  */
-@Component(service = HealthService.class)
+@Component(service = HealthService.class, configurationPid = HealthServiceImpl.PID)
 @Designate(ocd = HealthServiceImpl.Config.class)
 public final class HealthServiceImpl implements HealthService {
 
-    @ObjectClassDefinition(name = "erlmcp health service")
+    static final String PID = "io.erlmcp.health";
+
+    @ObjectClassDefinition(name = "erlmcp health service", description = "Runs the registered health checks")
     public @interface Config {
         long DEFAULT_CHECK_TIMEOUT_MILLIS = 2000;
 
-        @AttributeDefinition(name = "Check time limit", description = "Milliseconds one check may take before it counts as unhealthy")
+        @AttributeDefinition(name = "Check time limit",
+                description = "Milliseconds one check may take before it counts as unhealthy")
         long check_timeout_millis() default DEFAULT_CHECK_TIMEOUT_MILLIS;
     }
 
-    /** A registered check and the name it is reported under. */
-    record Named(String name, HealthCheck check) {
-    }
+    /** Upper bound of threads running checks; beyond it a check is reported as backed up. */
+    static final int MAX_THREADS = 32;
 
     private final NodeInfo node;
     private final long timeoutMillis;
-    private final ExecutorService executor;
-    private final List<Named> checks = new CopyOnWriteArrayList<>();
+    private final ThreadPoolExecutor executor;
+    private final Map<HealthCheck, Future<HealthResult>> running = new ConcurrentHashMap<>();
+
+    /** Every check with its service properties; DS replaces the whole list when checks come and go. */
+    @Reference(service = HealthCheck.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<Map.Entry<Map<String, Object>, HealthCheck>> checks = List.of();
 
     @Activate
     public HealthServiceImpl(@Reference NodeInfo node, Config config) {
@@ -65,33 +75,23 @@ public final class HealthServiceImpl implements HealthService {
     }
 
     HealthServiceImpl(NodeInfo node, long timeoutMillis) {
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException(PID + " check.timeout.millis must be positive, not " + timeoutMillis);
+        }
         this.node = node;
         this.timeoutMillis = timeoutMillis;
         AtomicInteger count = new AtomicInteger();
-        // Bounded: a storm of /health requests queues rather than spawning threads; hung checks are abandoned.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
-                r -> {
-                    Thread thread = new Thread(r, "erlmcp-health-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        this.executor = pool;
+        // No queue: a check either gets a thread now or is reported as backed up; idle threads die after 30 s.
+        this.executor = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread thread = new Thread(r, "erlmcp-health-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Deactivate
     void deactivate() {
         executor.shutdownNow();
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addCheck(HealthCheck check, Map<String, Object> properties) {
-        checks.add(new Named(nameOf(properties), check));
-    }
-
-    void removeCheck(HealthCheck check) {
-        checks.removeIf(named -> named.check() == check);
     }
 
     static String nameOf(Map<String, Object> properties) {
@@ -106,19 +106,23 @@ public final class HealthServiceImpl implements HealthService {
         return "service-" + properties.get(Constants.SERVICE_ID);
     }
 
+    /** One check started for a report. */
+    private record Run(String name, Future<HealthResult> result) {
+    }
+
     @Override
     public HealthReport report() {
-        List<Named> current = List.copyOf(checks);
-        Map<String, Future<HealthResult>> running = new LinkedHashMap<>();
-        for (Named named : current) {
-            running.put(named.name(), submit(named.check()));
+        List<Run> runs = new ArrayList<>();
+        for (Map.Entry<Map<String, Object>, HealthCheck> entry : checks) {
+            runs.add(new Run(nameOf(entry.getKey()), start(entry.getValue())));
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         Map<String, HealthResult> results = new LinkedHashMap<>();
         HealthStatus overall = HealthStatus.HEALTHY;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        for (Map.Entry<String, Future<HealthResult>> entry : running.entrySet()) {
-            HealthResult result = await(entry.getValue(), Math.max(0, deadline - System.nanoTime()));
-            results.merge(entry.getKey(), result, HealthServiceImpl::worse);
+        for (Run run : runs) {
+            HealthResult result = await(run.result(), deadline);
+            // Two checks under one name: the worse result is reported.
+            results.merge(run.name(), result, HealthServiceImpl::worse);
             overall = overall.worst(result.status());
         }
         return new HealthReport(overall, node.version(), node.uptime().toSeconds(), results);
@@ -126,35 +130,58 @@ public final class HealthServiceImpl implements HealthService {
 
     @Override
     public Optional<HealthResult> check(String name) {
-        HealthResult combined = null;
-        for (Named named : List.copyOf(checks)) {
-            if (named.name().equals(name)) {
-                HealthResult result = await(submit(named.check()), TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
-                combined = combined == null ? result : worse(combined, result);
+        List<Future<HealthResult>> started = new ArrayList<>();
+        for (Map.Entry<Map<String, Object>, HealthCheck> entry : checks) {
+            if (nameOf(entry.getKey()).equals(name)) {
+                started.add(start(entry.getValue()));
             }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        HealthResult combined = null;
+        for (Future<HealthResult> future : started) {
+            HealthResult result = await(future, deadline);
+            combined = combined == null ? result : worse(combined, result);
         }
         return Optional.ofNullable(combined);
     }
 
-    private Future<HealthResult> submit(HealthCheck check) {
+    /** @return the run of {@code check} still in progress from an earlier call, or a new one */
+    private Future<HealthResult> start(HealthCheck check) {
+        Future<HealthResult> previous = running.get(check);
+        if (previous != null && !previous.isDone()) {
+            return previous;
+        }
         try {
-            return executor.submit(check::check);
-        } catch (java.util.concurrent.RejectedExecutionException busy) {
-            return java.util.concurrent.CompletableFuture.completedFuture(
-                    HealthResult.unhealthy("health checks are backed up: " + busy.getMessage()));
+            CompletableFuture<HealthResult> next = new CompletableFuture<>();
+            running.put(check, next);
+            executor.execute(() -> {
+                try {
+                    next.complete(check.check());
+                } catch (Throwable failure) {
+                    next.completeExceptionally(failure);
+                } finally {
+                    running.remove(check, next);
+                }
+            });
+            return next;
+        } catch (RejectedExecutionException busy) {
+            running.remove(check);
+            return CompletableFuture.completedFuture(HealthResult.unhealthy(
+                    "not run: " + MAX_THREADS + " health checks are already running or the service is stopping"));
         }
     }
 
-    private static HealthResult await(Future<HealthResult> future, long nanos) {
+    private HealthResult await(Future<HealthResult> future, long deadline) {
         try {
-            HealthResult result = future.get(nanos, TimeUnit.NANOSECONDS);
+            HealthResult result = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return result == null ? HealthResult.unhealthy("the check returned no result") : result;
         } catch (TimeoutException slow) {
-            future.cancel(true);
-            return HealthResult.unhealthy("the check did not answer in time");
+            return HealthResult.unhealthy("the check did not answer within " + timeoutMillis + " ms");
         } catch (ExecutionException failed) {
             Throwable cause = failed.getCause();
-            return HealthResult.unhealthy("the check failed: " + cause);
+            String message = cause.getMessage() == null ? cause.getClass().getName()
+                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            return HealthResult.unhealthy("the check failed: " + message);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return HealthResult.unhealthy("interrupted while waiting for the check");
