@@ -115,7 +115,7 @@ public class ReloadServiceImpl implements ReloadService {
     private static final int MAX_EVENTS = 50;
 
     /** A checked revision ready to swap in. */
-    record Candidate(PreparedBundle info, Path staged, Bundle live, String location) {
+    record Candidate(PreparedBundle info, Path staged, Bundle live, String location, long liveModified) {
     }
 
     /** One step of a swap: update {@code live} from {@code jar}, install {@code jar} (no live), or uninstall (no jar). */
@@ -221,6 +221,15 @@ public class ReloadServiceImpl implements ReloadService {
                 throw new IllegalStateException("nothing is prepared: run reload:prepare first");
             }
             prepared = List.of();
+            for (Candidate c : set) {
+                if (c.live() != null && (c.live().getState() == Bundle.UNINSTALLED
+                        || c.live().getLastModified() != c.liveModified())) {
+                    discardStaged(set);
+                    phase = Phase.IDLE;
+                    throw new IllegalStateException(c.info().symbolicName()
+                            + " changed since reload:prepare (updated or uninstalled); prepare again");
+                }
+            }
             try {
                 return swapIn(set, drain == null ? drainTimeout : drain, true);
             } finally {
@@ -443,7 +452,7 @@ public class ReloadServiceImpl implements ReloadService {
                 Candidate c = new Candidate(new PreparedBundle(bsn, live == null ? null : live.getVersion().toString(),
                         version == null ? "0.0.0" : version, live == null ? -1 : live.getBundleId(),
                         source.description, List.of(), List.of(), List.of(), List.of(), List.of()), staged, live,
-                        location);
+                        location, live == null ? 0 : live.getLastModified());
                 installed.put(candidate, c);
             }
             if (!installed.isEmpty()) {
@@ -510,7 +519,7 @@ public class ReloadServiceImpl implements ReloadService {
         PreparedBundle i = c.info();
         PreparedBundle info = new PreparedBundle(i.symbolicName(), i.fromVersion(), i.toVersion(), i.bundleId(),
                 i.source(), dependents, List.copyOf(added), List.copyOf(removed), List.copyOf(kept), problems);
-        return new Candidate(info, c.staged(), c.live(), c.location());
+        return new Candidate(info, c.staged(), c.live(), c.location(), c.liveModified());
     }
 
     /** The requirements of {@code revision} that no installed bundle can satisfy. */

@@ -223,6 +223,24 @@ class ReloadIT {
     }
 
     @Test
+    void finishRefusesABundleThatChangedSincePrepare() throws Exception {
+        install(reload, Fixtures.echo(dir.resolve("v1.jar"), "1.0.0"));
+        assertThat(reload.prepare(List.of(Fixtures.echo(dir.resolve("v2.jar"), "2.0.0").toString())).ok()).isTrue();
+        Thread.sleep(5); // lastModified has millisecond resolution
+        install(reload, Fixtures.echo(dir.resolve("v1b.jar"), "1.1.0")); // replaces the prepared set
+        assertThat(reload.status().phase()).isEqualTo(ReloadStatus.Phase.IDLE);
+
+        assertThat(reload.prepare(List.of(Fixtures.echo(dir.resolve("v2.jar"), "2.0.0").toString())).ok()).isTrue();
+        Thread.sleep(5);
+        try (java.io.InputStream in = Files.newInputStream(Fixtures.echo(dir.resolve("v1c.jar"), "1.2.0"))) {
+            fixtures(context).get(0).update(in); // someone else changed it behind the prepared set
+        }
+        assertThatThrownBy(() -> reload.finish(null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("changed since reload:prepare");
+        assertThat(fixtures(context).get(0).getVersion().toString()).isEqualTo("1.2.0");
+    }
+
+    @Test
     void badTargetsAreRejectedWithAMessage() {
         assertThatThrownBy(() -> reload.prepare(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> reload.prepare(List.of("no.such.bundle"))).isInstanceOf(IllegalArgumentException.class)
