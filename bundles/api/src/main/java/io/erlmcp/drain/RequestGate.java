@@ -14,17 +14,22 @@ import org.osgi.annotation.versioning.ProviderType;
  * <h2>For the MCP engine (the caller on the hot path)</h2>
  * Around every {@code tools/call}, {@code resources/read} and {@code prompts/get}, the engine enters the gate
  * with the <em>key</em> of the handler it is about to call: the Bundle-SymbolicName of the bundle that
- * registered the handler service ({@code reference.getBundle().getSymbolicName()}). It looks the handler up
- * <em>after</em> it holds the permit, so that a call held back during a reload runs against the new revision:
+ * registered the handler service ({@code reference.getBundle().getSymbolicName()}, recorded when the handler
+ * is bound), or {@link #UNKNOWN} when no handler of that name is registered right now (during a swap the old
+ * service is gone and the new one not yet there; every reload drains {@link #UNKNOWN} too, so such a call
+ * waits for the swap instead of failing). It looks the handler up again <em>after</em> it holds the permit,
+ * so that a call held back during a reload runs against the new revision:
  * <pre>{@code
- * try (RequestGate.Permit permit = gate.enter(bsn)) {
- *     ToolHandler handler = registry.lookup(name);   // after enter: sees the reloaded service
- *     return handler.call(arguments);
+ * Entry entry = catalog.lookup(name);
+ * try (RequestGate.Permit permit = gate.enter(entry != null ? entry.bundleSymbolicName() : RequestGate.UNKNOWN)) {
+ *     entry = catalog.lookup(name);                  // after enter: sees the reloaded service
+ *     if (entry == null) throw unknownTool(name);    // really unknown: answer the protocol error
+ *     return entry.handler().call(arguments);
  * }
  * }</pre>
  * or, without blocking a thread:
  * <pre>{@code
- * gate.admit(bsn).thenCompose(permit -> lookupAndCall(name, arguments).whenComplete((r, e) -> permit.close()));
+ * gate.admit(key).thenCompose(permit -> lookupAndCall(name, arguments).whenComplete((r, e) -> permit.close()));
  * }</pre>
  * When no drain is active, {@link #enter} and {@link #admit} take no lock and do not block: they increment a
  * per-key counter, read one volatile field and return. {@link Permit#close()} decrements the counter; it must be
@@ -41,6 +46,12 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface RequestGate {
+
+    /**
+     * The key for a call whose handler is not registered when the call arrives. Every reload's drain covers it,
+     * so a call for a tool that is being swapped waits for the new revision.
+     */
+    String UNKNOWN = "?";
 
     /**
      * Enters the gate for one call; blocks while a drain covers {@code key} (at most the maximum hold time).

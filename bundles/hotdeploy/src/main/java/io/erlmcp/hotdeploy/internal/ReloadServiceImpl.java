@@ -616,6 +616,7 @@ public class ReloadServiceImpl implements ReloadService {
             if (!lives.isEmpty()) {
                 frameworkWiring.getDependencyClosure(lives).forEach(b -> keys.add(b.getSymbolicName()));
             }
+            keys.add(RequestGate.UNKNOWN); // calls for a handler that is gone mid-swap wait for its new revision
             try {
                 long d0 = System.nanoTime();
                 var status = gate.start(drain, keys);

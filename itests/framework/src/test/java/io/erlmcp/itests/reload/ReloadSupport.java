@@ -18,6 +18,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -34,7 +35,11 @@ final class ReloadSupport {
     private ReloadSupport() {
     }
 
-    /** Calls the echo tool as the engine will: enter the gate with the tool bundle's name, then look the tool up. */
+    /**
+     * Calls the echo tool as the engine must (see {@link RequestGate}): key = the symbolic name of the bundle that
+     * registered the tool, or {@link RequestGate#UNKNOWN} when no tool is registered right now; enter the gate;
+     * look the tool up again.
+     */
     static final class EchoClient implements AutoCloseable {
         private final RequestGate gate;
         private final ServiceTracker<Function<String, String>, Function<String, String>> tracker;
@@ -49,7 +54,10 @@ final class ReloadSupport {
 
         /** @return the reply; throws when no echo service answers */
         String call(String input) throws InterruptedException {
-            try (RequestGate.Permit permit = gate.enter(Fixtures.BSN)) {
+            ServiceReference<Function<String, String>> ref = tracker.getServiceReference();
+            Bundle provider = ref == null ? null : ref.getBundle();
+            String key = provider == null ? RequestGate.UNKNOWN : provider.getSymbolicName();
+            try (RequestGate.Permit permit = gate.enter(key)) {
                 Function<String, String> echo = tracker.getService();
                 if (echo == null) {
                     throw new IllegalStateException("no echo service");
