@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -57,7 +58,8 @@ public class RequestGateImpl implements RequestGate {
 
     private final ConcurrentHashMap<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong waiting = new AtomicLong();
-    private final long maxHoldMillis;
+    // @Modified, not re-activation: the engine and the reload service hold this gate, and its counters are live
+    private volatile long maxHoldMillis;
     private final ScheduledExecutorService timer;
     private volatile Drain drain;
 
@@ -76,6 +78,15 @@ public class RequestGateImpl implements RequestGate {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    @Modified
+    void modified(Config config) {
+        if (config.max_hold_ms() <= 0) {
+            throw new IllegalArgumentException("max.hold.ms must be positive, was " + config.max_hold_ms());
+        }
+        maxHoldMillis = config.max_hold_ms();
+        LOG.info("Drains now hold calls for at most {} ms", maxHoldMillis);
     }
 
     @Deactivate
@@ -134,6 +145,7 @@ public class RequestGateImpl implements RequestGate {
             throw new IllegalArgumentException("drain timeout must be zero or positive, was " + timeout);
         }
         Drain started;
+        long hold = maxHoldMillis;
         synchronized (this) {
             Drain old = drain;
             Set<String> union;
@@ -147,13 +159,13 @@ public class RequestGateImpl implements RequestGate {
                 union = Set.copyOf(both);
             }
             started = new Drain(union, old == null ? Instant.now() : old.since,
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxHoldMillis));
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(hold));
             drain = started;
             if (old != null) {
                 old.expiry.cancel(false);
                 old.released.complete(null); // its waiters loop and wait on the new drain
             }
-            started.expiry = timer.schedule(() -> expire(started), maxHoldMillis, TimeUnit.MILLISECONDS);
+            started.expiry = timer.schedule(() -> expire(started), hold, TimeUnit.MILLISECONDS);
         }
         LOG.info("Drain started on {}", started.keys.isEmpty() ? "every key" : started.keys);
         long deadline = System.nanoTime() + timeout.toNanos();

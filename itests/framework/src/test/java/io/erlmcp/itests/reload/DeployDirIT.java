@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -128,6 +129,20 @@ class DeployDirIT {
         Files.delete(factory);
         await("deleted", () -> property("(service.pid=io.erlmcp.itests.sample)", "greeting") == null
                 && property("(service.factoryPid=io.erlmcp.itests.listener)", "port") == null);
+    }
+
+    @Test
+    void editingACfgFileReconfiguresTheLiveComponentWithoutARestart() throws Exception {
+        ServiceReference<RequestGate> before = context.getServiceReference(RequestGate.class);
+        Path cfg = deploy.resolve("io.erlmcp.drain.cfg");
+        write(cfg, "max.hold.ms = 12345\n");
+        await("applied", () -> gate.status().maxHoldMillis() == 12345);
+        write(cfg, "max.hold.ms = 23456\n");
+        await("edited", () -> gate.status().maxHoldMillis() == 23456);
+        Files.delete(cfg);
+        await("back to the default", () -> gate.status().maxHoldMillis() == 30000);
+        assertThat(context.getServiceReference(RequestGate.class).getProperty("service.id"))
+                .as("the same gate, reconfigured in place").isEqualTo(before.getProperty("service.id"));
     }
 
     private String events() {
