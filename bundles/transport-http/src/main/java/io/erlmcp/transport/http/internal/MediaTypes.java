@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * Reads {@code Accept} and {@code Content-Type} values. An {@code Accept} media range counts with RFC 9110
- * semantics: {@code *}{@code /*} and {@code type/}{@code *} match, parameters are ignored except {@code q=0}, which excludes.
+ * semantics: the full wildcard and {@code type/} wildcard ranges match, parameters are ignored except
+ * {@code q=0}, which excludes.
  */
 final class MediaTypes {
 

@@ -167,6 +167,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         ServerSession session = named;
+        if (session != null && session.isClosed()) {
+            sessionNotFound(response, callback); // ended while the body was read
+            return;
+        }
         if (session == null) {
             if (!frame.isInitialize()) {
                 sendError(response, callback, HttpStatus.BAD_REQUEST_400, McpHttp.SERVER_ERROR,

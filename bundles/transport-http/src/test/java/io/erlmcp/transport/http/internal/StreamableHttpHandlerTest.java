@@ -293,7 +293,10 @@ class StreamableHttpHandlerTest {
     void aLongRequestOutlivesTheIdleTimeout() throws Exception {
         start(Settings.defaults(), 500);
         String session = initialize();
-        HttpResponse<String> r = post(session, call(9, "sleep", "{\"delayMs\":1500}"));
+        // A fresh connection: a pooled one may be closed by the idle timeout just as it is reused.
+        HttpResponse<String> r = HttpClient.newHttpClient().send(request(Map.of("Accept", BOTH, "Content-Type",
+                "application/json", "Mcp-Session-Id", session)).POST(HttpRequest.BodyPublishers.ofString(
+                        call(9, "sleep", "{\"delayMs\":1500}"))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r.body()).at("/result/done").asBoolean()).isTrue();
     }
