@@ -18,6 +18,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -48,54 +49,80 @@ public final class HttpServer {
 
     static final String PID = "io.erlmcp.http";
 
+    /**
+     * Configuration PID {@code io.erlmcp.http}; optional, so the node serves with these defaults. A change
+     * re-activates the component (a new server on the new address); mounted handlers move over.
+     */
     @ObjectClassDefinition(name = "erlmcp HTTP server", description = "The node's HTTP listener")
     public @interface Config {
         String DEFAULT_HOST = "127.0.0.1";
         int DEFAULT_PORT = 8080;
+        long DEFAULT_IDLE_TIMEOUT_MILLIS = 30_000;
+        int DEFAULT_MAX_THREADS = 200;
+        int DEFAULT_MIN_THREADS = 8;
+        int DEFAULT_REQUEST_HEADER_SIZE = 16_384;
+        int DEFAULT_ACCEPT_QUEUE_SIZE = 1024;
+        long DEFAULT_STOP_TIMEOUT_MILLIS = 2_000;
 
-        @AttributeDefinition(name = "Host", description = "Address to bind; 127.0.0.1 keeps the node local")
+        @AttributeDefinition(name = "Host", description = "Address to bind; 127.0.0.1 keeps the node local, "
+                + "0.0.0.0 listens on every interface")
         String host() default DEFAULT_HOST;
 
-        @AttributeDefinition(name = "Port", description = "TCP port; 0 picks a free one")
+        @AttributeDefinition(name = "Port", description = "TCP port; 0 picks a free one. Without any configuration "
+                + "the framework property erlmcp.http.port (ERLMCP_HTTP_PORT) applies")
         int port() default DEFAULT_PORT;
 
-        @AttributeDefinition(name = "Idle timeout", description = "Milliseconds an idle connection is kept")
-        long idle_timeout_millis() default 30_000;
+        @AttributeDefinition(name = "Idle timeout", description = "Milliseconds an idle connection is kept open")
+        long idle_timeout_millis() default DEFAULT_IDLE_TIMEOUT_MILLIS;
 
-        @AttributeDefinition(name = "Maximum threads")
-        int max_threads() default 200;
+        @AttributeDefinition(name = "Maximum threads", description = "Upper bound of the request thread pool")
+        int max_threads() default DEFAULT_MAX_THREADS;
 
-        @AttributeDefinition(name = "Minimum threads")
-        int min_threads() default 8;
+        @AttributeDefinition(name = "Minimum threads", description = "Threads kept even when idle")
+        int min_threads() default DEFAULT_MIN_THREADS;
 
-        @AttributeDefinition(name = "Request header limit", description = "Bytes of request line and headers")
-        int request_header_size() default 16_384;
+        @AttributeDefinition(name = "Request header limit", description = "Bytes of request line and headers; "
+                + "a larger request gets 431")
+        int request_header_size() default DEFAULT_REQUEST_HEADER_SIZE;
 
         @AttributeDefinition(name = "Accept queue", description = "Backlog of connections not yet accepted")
-        int accept_queue_size() default 1024;
+        int accept_queue_size() default DEFAULT_ACCEPT_QUEUE_SIZE;
+
+        @AttributeDefinition(name = "Stop grace", description = "Milliseconds requests in flight get to finish "
+                + "when the server stops; 0 stops at once")
+        long stop_timeout_millis() default DEFAULT_STOP_TIMEOUT_MILLIS;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
+    /** Framework property (set by the launcher from ERLMCP_HTTP_PORT): the port when there is no configuration. */
+    static final String PORT_PROPERTY = "erlmcp.http.port";
+
     private final Server server;
     private final ServerConnector connector;
+    private final Router router = new Router();
     private final HealthEndpoint health = new HealthEndpoint(new ObjectMapper());
     private final Object lock = new Object();
     private volatile Mounts mounts = Mounts.EMPTY;
     private volatile HealthService healthService;
 
-    /** Framework property (set by the launcher from ERLMCP_HTTP_PORT): the port when the configuration has none. */
-    static final String PORT_PROPERTY = "erlmcp.http.port";
-
+    /**
+     * Starts the server. Without a configuration {@code io.erlmcp.http} the port comes from the framework property
+     * {@value #PORT_PROPERTY} when it is set (the runtime's {@code etc/io.erlmcp.http.cfg} says the same).
+     */
     @Activate
     public HttpServer(Config config, Map<String, Object> properties, BundleContext context) throws Exception {
-        this(config, properties.containsKey("port") ? config.port() : portFrom(context.getProperty(PORT_PROPERTY),
-                config.port()));
+        this(config, properties.containsKey(Constants.SERVICE_PID) ? config.port()
+                : portFrom(context.getProperty(PORT_PROPERTY), config.port()));
     }
 
     HttpServer(Config config, int port) throws Exception {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("io.erlmcp.http port must be 0..65535, not " + port);
+            throw new IllegalArgumentException(PID + " port must be 0..65535, not " + port);
+        }
+        if (config.max_threads() < 4 || config.min_threads() < 1 || config.min_threads() > config.max_threads()) {
+            throw new IllegalArgumentException(PID + " needs 1 <= min.threads <= max.threads and max.threads >= 4, not "
+                    + config.min_threads() + ".." + config.max_threads());
         }
         QueuedThreadPool threads = new QueuedThreadPool(config.max_threads(), config.min_threads());
         threads.setName("erlmcp-http");
@@ -103,23 +130,27 @@ public final class HttpServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(config.request_header_size());
         http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(port);
         connector.setIdleTimeout(config.idle_timeout_millis());
         connector.setAcceptQueueSize(config.accept_queue_size());
         server.addConnector(connector);
-        server.setHandler(new Router());
-        synchronized (lock) {
+        server.setHandler(router);
+        server.setStopTimeout(config.stop_timeout_millis());
+        try {
             server.start();
-            for (Mounts.Mount mount : mounts.all()) {
-                startHandler(mount.handler());
-            }
+        } catch (Exception e) {
+            // A port in use fails here; stop what did start (the thread pool) before SCR reports the failure.
+            stopQuietly();
+            throw new IllegalStateException("HTTP server could not listen on " + config.host() + ":" + port + ": " + e,
+                    e);
         }
         LOG.info("HTTP listening on {}:{}", config.host(), connector.getLocalPort());
     }
 
-    private static int portFrom(String property, int fallback) {
+    static int portFrom(String property, int fallback) {
         if (property == null || property.isBlank()) {
             return fallback;
         }
@@ -131,9 +162,18 @@ public final class HttpServer {
     }
 
     @Deactivate
-    void deactivate() throws Exception {
+    void deactivate() {
         synchronized (lock) {
+            stopQuietly();
+        }
+        LOG.info("HTTP stopped listening on {}", connector.getHost() + ":" + connector.getPort());
+    }
+
+    private void stopQuietly() {
+        try {
             server.stop();
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not stop cleanly", e);
         }
     }
 
@@ -154,55 +194,88 @@ public final class HttpServer {
         }
     }
 
+    /** Mounts a whiteboard handler and starts it as a managed bean of the router, so it stops with the server. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            target = "(" + HttpWhiteboard.PATH + "=*)")
+            target = "(" + HttpWhiteboard.PATH + "=*)", updated = "updatedHandler")
     void addHandler(Handler handler, Map<String, Object> properties) {
-        Object listener = properties.getOrDefault(HttpWhiteboard.LISTENER, HttpWhiteboard.DEFAULT_LISTENER);
-        if (!HttpWhiteboard.DEFAULT_LISTENER.equals(listener)) {
-            return;
-        }
-        String path = Mounts.normalize(properties.get(HttpWhiteboard.PATH));
+        String path = mountPath(handler, properties);
         if (path == null) {
-            LOG.warn("Not mounting {}: {} must be a path starting with /, not {}", handler, HttpWhiteboard.PATH,
-                    properties.get(HttpWhiteboard.PATH));
             return;
         }
         synchronized (lock) {
-            // Before activation the server does not exist yet: activation starts what is mounted by then.
-            if (server != null && server.isStarted()) {
-                startHandler(handler);
+            if (mounts.contains(handler)) {
+                return;
+            }
+            if (mounts.at(path) != null) {
+                LOG.warn("Two handlers at {}: {} answers, {} waits until it goes", path,
+                        mounts.at(path).getClass().getName(), handler.getClass().getName());
+            }
+            try {
+                if (handler.getServer() != server && !handler.isRunning()) {
+                    handler.setServer(server);
+                }
+                router.addManaged(handler); // a managed bean of the running router: started now, stopped with it
+            } catch (RuntimeException e) {
+                router.removeBean(handler);
+                LOG.warn("Not mounting {} at {}: it failed to start", handler, path, e);
+                return;
             }
             mounts = mounts.with(path, handler);
         }
         LOG.info("Mounted {} at {}", handler.getClass().getName(), path);
     }
 
+    /** A handler whose path changed moves to the new path without being restarted. */
+    void updatedHandler(Handler handler, Map<String, Object> properties) {
+        String path = mountPath(handler, properties);
+        synchronized (lock) {
+            if (!mounts.contains(handler)) {
+                if (path != null) {
+                    addHandler(handler, properties);
+                }
+                return;
+            }
+            if (path == null) {
+                removeHandler(handler);
+                return;
+            }
+            mounts = mounts.without(handler).with(path, handler);
+        }
+        LOG.info("Moved {} to {}", handler.getClass().getName(), path);
+    }
+
     void removeHandler(Handler handler) {
         synchronized (lock) {
-            Mounts before = mounts;
-            mounts = before.without(handler);
-            if (before.all().size() != mounts.all().size()) {
-                stopHandler(handler);
+            if (!mounts.contains(handler)) {
+                return;
+            }
+            mounts = mounts.without(handler);
+            router.removeBean(handler);
+            try {
+                handler.stop();
+            } catch (Exception e) {
+                LOG.warn("Unmounted handler {} failed to stop", handler, e);
             }
         }
+        LOG.info("Unmounted {}", handler.getClass().getName());
     }
 
-    private void startHandler(Handler handler) {
-        try {
-            handler.setServer(server);
-            handler.start();
-        } catch (Exception e) {
-            LOG.warn("Mounted handler {} failed to start", handler, e);
+    /** @return where the handler goes on this listener, or null when it is for another listener or unusable */
+    private static String mountPath(Handler handler, Map<String, Object> properties) {
+        Object listener = properties.getOrDefault(HttpWhiteboard.LISTENER, HttpWhiteboard.DEFAULT_LISTENER);
+        if (!HttpWhiteboard.DEFAULT_LISTENER.equals(listener)) {
+            return null;
         }
+        String path = Mounts.normalize(properties.get(HttpWhiteboard.PATH));
+        if (path == null) {
+            LOG.warn("Not mounting {}: {} must be a path starting with /, not {}", handler, HttpWhiteboard.PATH,
+                    properties.get(HttpWhiteboard.PATH));
+        }
+        return path;
     }
 
-    private static void stopHandler(Handler handler) {
-        try {
-            handler.stop();
-        } catch (Exception e) {
-            LOG.warn("Unmounted handler {} failed to stop", handler, e);
-        }
-    }
+    private static final byte[] NOT_FOUND = "{\"error\":\"not found\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NOT_ALLOWED = "{\"error\":\"method not allowed\"}".getBytes(StandardCharsets.UTF_8);
 
     /** Dispatches a request to /health, to a mounted handler, or answers 404. */
     final class Router extends Handler.Abstract {
@@ -217,7 +290,7 @@ public final class HttpServer {
             if (mounted != null && mounted.handle(request, response, callback)) {
                 return true;
             }
-            write(response, callback, 404, "{\"error\":\"not found\"}".getBytes(StandardCharsets.UTF_8));
+            write(response, callback, HttpStatus.NOT_FOUND_404, NOT_FOUND);
             return true;
         }
 
@@ -225,15 +298,15 @@ public final class HttpServer {
             String method = request.getMethod();
             if (!"GET".equals(method) && !"HEAD".equals(method)) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-                write(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
-                        "{\"error\":\"method not allowed\"}".getBytes(StandardCharsets.UTF_8));
+                write(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, NOT_ALLOWED);
                 return true;
             }
             HealthEndpoint.Answer answer = path.length() <= "/health/".length()
                     ? health.all(healthService)
                     : health.one(healthService, path.substring("/health/".length()));
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            write(response, callback, answer.status(), "HEAD".equals(method) ? new byte[0] : answer.body());
+            // For HEAD, Jetty sends the headers (Content-Length included) and drops the body.
+            write(response, callback, answer.status(), answer.body());
             return true;
         }
     }

@@ -41,6 +41,15 @@ final class Mounts {
         return new Mounts(List.copyOf(next));
     }
 
+    boolean contains(Handler handler) {
+        return mounts.stream().anyMatch(m -> m.handler() == handler);
+    }
+
+    /** @return the handler that answers for exactly {@code path}, or null */
+    Handler at(String path) {
+        return mounts.stream().filter(m -> m.path().equals(path)).map(Mount::handler).findFirst().orElse(null);
+    }
+
     /** @return the handler mounted at the longest path that {@code path} equals or lies under, or null */
     Handler find(String path) {
         for (Mount mount : mounts) {

@@ -154,6 +154,106 @@ class HttpServerTest {
     }
 
     @Test
+    void headAnswersTheHeadersWithoutABody() throws Exception {
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(uri("/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValueAsLong("content-length").orElse(0)).isPositive();
+    }
+
+    @Test
+    void unknownPathsAre404WithAJsonBody() throws Exception {
+        HttpResponse<String> missing = get("/nothing/here");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(JSON.readTree(missing.body()).path("error").asText()).isEqualTo("not found");
+    }
+
+    @Test
+    void aHandlerThatDeclinesGets404() throws Exception {
+        server.addHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return false;
+            }
+        }, Map.of(HttpWhiteboard.PATH, "/sse"));
+        assertThat(get("/sse").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aHandlerWhosePathChangesMovesWithoutARestart() throws Exception {
+        Handler hello = echo();
+        server.addHandler(hello, Map.of(HttpWhiteboard.PATH, "/a"));
+        assertThat(get("/a").statusCode()).isEqualTo(200);
+        server.updatedHandler(hello, Map.of(HttpWhiteboard.PATH, "/b"));
+        assertThat(hello.isStarted()).isTrue();
+        assertThat(get("/a").statusCode()).isEqualTo(404);
+        assertThat(get("/b").body()).isEqualTo("/b");
+    }
+
+    @Test
+    void theLongestMountWinsAndTheOtherTakesOverWhenItGoes() throws Exception {
+        Handler outer = echo("outer");
+        Handler inner = echo("inner");
+        server.addHandler(outer, Map.of(HttpWhiteboard.PATH, "/mcp"));
+        server.addHandler(inner, Map.of(HttpWhiteboard.PATH, "/mcp/ws"));
+        assertThat(get("/mcp/ws/1").body()).isEqualTo("inner");
+        assertThat(get("/mcp/x").body()).isEqualTo("outer");
+        server.removeHandler(inner);
+        assertThat(get("/mcp/ws/1").body()).isEqualTo("outer");
+    }
+
+    @Test
+    void stoppingTheServerStopsMountedHandlers() throws Exception {
+        Handler hello = echo();
+        server.addHandler(hello, Map.of(HttpWhiteboard.PATH, "/mcp"));
+        server.deactivate();
+        assertThat(hello.isStopped()).isTrue();
+    }
+
+    @Test
+    void aPortInUseFailsActivationWithTheAddressAndLeavesNoThreads() throws Exception {
+        int port = server.port();
+        long before = httpThreads();
+        assertThatThrownBy(() -> new HttpServer(config(port), port)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("127.0.0.1:" + port);
+        Thread.sleep(100);
+        assertThat(httpThreads()).isLessThanOrEqualTo(before);
+    }
+
+    @Test
+    void withoutConfigurationThePortComesFromTheFrameworkProperty() {
+        assertThat(HttpServer.portFrom("9191", 8080)).isEqualTo(9191);
+        assertThat(HttpServer.portFrom(" ", 8080)).isEqualTo(8080);
+        assertThat(HttpServer.portFrom(null, 8080)).isEqualTo(8080);
+        assertThatThrownBy(() -> HttpServer.portFrom("http", 8080)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(HttpServer.PORT_PROPERTY);
+    }
+
+    private static long httpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("erlmcp-http"))
+                .count();
+    }
+
+    private static Handler echo() {
+        return echo(null);
+    }
+
+    /** Answers 200 with {@code text}, or with the request path when text is null. */
+    private static Handler echo(String text) {
+        return new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                String body = text == null ? Request.getPathInContext(request) : text;
+                response.setStatus(200);
+                response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
+        };
+    }
+
+    @Test
     void anInvalidPortIsRefusedWithTheReason() {
         assertThatThrownBy(() -> new HttpServer(config(70000), 70000)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("70000");
@@ -231,6 +331,11 @@ class HttpServerTest {
             @Override
             public int accept_queue_size() {
                 return 128;
+            }
+
+            @Override
+            public long stop_timeout_millis() {
+                return 0; // the client keeps connections open; a graceful stop would wait for them
             }
         };
     }
