@@ -65,6 +65,35 @@ final class Fixtures {
         return write(target, headers(version, Map.of()), Map.of("OSGI-INF/echo.xml", "<scr:component oops".getBytes(StandardCharsets.UTF_8)));
     }
 
+    static final String LIB = "io.erlmcp.itests.fixture.lib";
+    static final String CONSUMER = "io.erlmcp.itests.fixture.consumer";
+    static final String FIXTURE_PACKAGE = EchoFixture.class.getPackageName();
+
+    /** A library bundle exporting the fixture package in {@code packageVersion}; no components. */
+    static Path library(Path target, String version, String packageVersion) throws IOException {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Manifest-Version", "1.0");
+        h.put("Bundle-ManifestVersion", "2");
+        h.put("Bundle-SymbolicName", LIB);
+        h.put("Bundle-Version", version);
+        h.put("Import-Package", "org.osgi.framework");
+        h.put("Export-Package", FIXTURE_PACKAGE + ";version=\"" + packageVersion + "\"");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(classFile(EchoFixture.class), classBytes(EchoFixture.class));
+        entries.put(classFile(FailingActivator.class), classBytes(FailingActivator.class));
+        return write(target, h, entries);
+    }
+
+    /** A bundle whose echo component (property erlmcp.fixture=consumer) uses the library's class. */
+    static Path consumer(Path target, String version) throws IOException {
+        Map<String, String> h = headers(version, Map.of());
+        h.put("Bundle-SymbolicName", CONSUMER);
+        h.put("Import-Package", "org.osgi.framework, " + FIXTURE_PACKAGE + ";version=\"[1,2)\"");
+        return write(target, h, Map.of("OSGI-INF/echo.xml",
+                DS.replace("value=\"echo\"", "value=\"consumer\"").replace("name=\"fixture.echo\"", "name=\"fixture.consumer\"")
+                        .getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** A jar without Bundle-SymbolicName. */
     static Path notABundle(Path target) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();

@@ -223,6 +223,57 @@ class ReloadIT {
     }
 
     @Test
+    void prepareReportsTheDependentsARefreshWouldRestartAndPackagesTheyWouldLose() throws Exception {
+        PrepareReport both = reload.prepare(List.of(Fixtures.library(dir.resolve("lib-1.jar"), "1.0.0", "1.0.0").toString(),
+                Fixtures.consumer(dir.resolve("consumer-1.jar"), "1.0.0").toString()));
+        assertThat(both.ok()).as("a new library and its consumer, prepared together: " + both.problems()).isTrue();
+        ReloadReport installed = reload.finish(Duration.ofSeconds(5));
+        assertThat(installed.outcome()).as(installed.messages().toString()).isEqualTo(Outcome.SWAPPED);
+        Bundle consumer = ReloadSupport.bundle(context, Fixtures.CONSUMER);
+        assertThat(consumer.getState()).isEqualTo(Bundle.ACTIVE);
+
+        PrepareReport compatible = reload.prepare(
+                List.of(Fixtures.library(dir.resolve("lib-1.1.jar"), "1.1.0", "1.0.0").toString()));
+        assertThat(compatible.ok()).as(compatible.problems().toString()).isTrue();
+        assertThat(compatible.bundles().get(0).dependents()).containsExactly(Fixtures.CONSUMER);
+        ReloadReport swapped = reload.finish(Duration.ofSeconds(5));
+        assertThat(swapped.outcome()).as(swapped.messages().toString()).isEqualTo(Outcome.SWAPPED);
+        assertThat(consumer.getState()).as("restarted by the refresh").isEqualTo(Bundle.ACTIVE);
+        assertThat(context.getServiceReferences(java.util.function.Function.class, "(erlmcp.fixture=consumer)"))
+                .hasSize(1);
+
+        PrepareReport breaking = reload.prepare(
+                List.of(Fixtures.library(dir.resolve("lib-2.jar"), "2.0.0", "2.0.0").toString()));
+        assertThat(breaking.ok()).isFalse();
+        assertThat(breaking.problems()).singleElement().asString().contains(Fixtures.CONSUMER + " imports")
+                .contains(Fixtures.FIXTURE_PACKAGE).contains("which the new revision does not export");
+        assertThat(ReloadSupport.bundle(context, Fixtures.LIB).getVersion().toString()).isEqualTo("1.1.0");
+    }
+
+    @Test
+    void prepareSendsNoServiceOrBundleEventForTheLiveBundle() throws Exception {
+        install(reload, Fixtures.echo(dir.resolve("v1.jar"), "1.0.0"));
+        Bundle live = fixtures(context).get(0);
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.osgi.framework.ServiceListener services = e -> events.add("service " + e.getType());
+        org.osgi.framework.BundleListener bundles = e -> {
+            if (e.getBundle().equals(live)) {
+                events.add("bundle " + e.getType());
+            }
+        };
+        context.addServiceListener(services, Fixtures.FILTER);
+        context.addBundleListener(bundles);
+        try {
+            assertThat(reload.prepare(List.of(Fixtures.echo(dir.resolve("v2.jar"), "2.0.0").toString())).ok()).isTrue();
+        } finally {
+            context.removeServiceListener(services);
+            context.removeBundleListener(bundles);
+        }
+        assertThat(events).isEmpty();
+        assertThat(live.getState()).isEqualTo(Bundle.ACTIVE);
+    }
+
+    @Test
     void finishRefusesABundleThatChangedSincePrepare() throws Exception {
         install(reload, Fixtures.echo(dir.resolve("v1.jar"), "1.0.0"));
         assertThat(reload.prepare(List.of(Fixtures.echo(dir.resolve("v2.jar"), "2.0.0").toString())).ok()).isTrue();

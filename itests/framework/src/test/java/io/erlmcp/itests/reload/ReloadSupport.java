@@ -89,11 +89,21 @@ final class ReloadSupport {
     static List<Bundle> fixtures(BundleContext context) {
         List<Bundle> found = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
-            if (Fixtures.BSN.equals(b.getSymbolicName())) {
+            if (b.getSymbolicName() != null && b.getSymbolicName().startsWith("io.erlmcp.itests.fixture.")) {
                 found.add(b);
             }
         }
         return found;
+    }
+
+    /** @return the installed bundle with this symbolic name */
+    static Bundle bundle(BundleContext context, String bsn) {
+        for (Bundle b : context.getBundles()) {
+            if (bsn.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError(bsn + " is not installed");
     }
 
     static List<Bundle> candidates(BundleContext context) {
