@@ -64,22 +64,24 @@ public final class NodeCommands {
         return status;
     }
 
-    @Descriptor("every health check with its status, message and details")
+    @Descriptor("the node's health as GET /health shows it: overall status, version, uptime and every check")
     public Map<String, Object> health() {
         HealthReport report = health.report();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", report.status().wireName());
         out.put("version", report.version());
         out.put("uptime_seconds", report.uptimeSeconds());
+        Map<String, Object> checks = new LinkedHashMap<>();
         for (Map.Entry<String, HealthResult> check : report.checks().entrySet()) {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("status", check.getValue().status().wireName());
             if (check.getValue().message() != null) {
                 one.put("message", check.getValue().message());
             }
-            one.putAll(check.getValue().details());
-            out.put(check.getKey(), one);
+            check.getValue().details().forEach(one::putIfAbsent);
+            checks.put(check.getKey(), one);
         }
+        out.put("checks", checks);
         return out;
     }
 
@@ -88,7 +90,7 @@ public final class NodeCommands {
         return VmMetrics.snapshot();
     }
 
-    private Map<String, Object> bundles() {
+    Map<String, Object> bundles() {
         int total = 0;
         int active = 0;
         int fragments = 0;
@@ -103,18 +105,32 @@ public final class NodeCommands {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("active", active);
-        out.put("total", total);
+        out.put("total", total - fragments);
         if (fragments > 0) {
             out.put("fragments", fragments);
         }
         return out;
     }
 
-    private Map<String, Object> components() {
+    /**
+     * Enabled component configurations, satisfied (or active) against all; a component that waits for a
+     * configuration it requires (a transport nobody configured) is counted apart, not as unsatisfied.
+     */
+    Map<String, Object> components() {
         int total = 0;
         int satisfied = 0;
+        int disabled = 0;
+        int waitingForConfiguration = 0;
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (!scr.isComponentEnabled(description)) {
+                disabled++;
+                continue;
+            }
             for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                if (configuration.state == ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION) {
+                    waitingForConfiguration++;
+                    continue;
+                }
                 total++;
                 if (configuration.state == ComponentConfigurationDTO.ACTIVE
                         || configuration.state == ComponentConfigurationDTO.SATISFIED) {
@@ -125,6 +141,12 @@ public final class NodeCommands {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("satisfied", satisfied);
         out.put("total", total);
+        if (disabled > 0) {
+            out.put("disabled", disabled);
+        }
+        if (waitingForConfiguration > 0) {
+            out.put("waiting_for_configuration", waitingForConfiguration);
+        }
         return out;
     }
 }

@@ -24,12 +24,19 @@ final class VmMetrics {
     static Map<String, Object> snapshot() {
         Map<String, Object> out = new LinkedHashMap<>();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        out.put("heap", usage(memory.getHeapMemoryUsage()));
-        out.put("non_heap", usage(memory.getNonHeapMemoryUsage()));
+        MemoryUsage heap = memory.getHeapMemoryUsage();
+        MemoryUsage nonHeap = memory.getNonHeapMemoryUsage();
+        // erlang:memory(total): what the VM uses for the heap and everything else it manages.
+        out.put("memory_used_bytes", heap.getUsed() + nonHeap.getUsed());
+        out.put("heap", usage(heap));
+        out.put("non_heap", usage(nonHeap));
         Map<String, Object> buffers = new LinkedHashMap<>();
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            buffers.put(pool.getName(), Map.of("count", pool.getCount(), "used_bytes", pool.getMemoryUsed(),
-                    "capacity_bytes", pool.getTotalCapacity()));
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("count", pool.getCount());
+            one.put("used_bytes", pool.getMemoryUsed());
+            one.put("capacity_bytes", pool.getTotalCapacity());
+            buffers.put(pool.getName(), one);
         }
         out.put("buffers", buffers);
 
@@ -43,8 +50,10 @@ final class VmMetrics {
 
         Map<String, Object> gc = new LinkedHashMap<>();
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            gc.put(collector.getName(), Map.of("collections", collector.getCollectionCount(), "time_ms",
-                    collector.getCollectionTime()));
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("collections", collector.getCollectionCount());
+            one.put("time_ms", collector.getCollectionTime());
+            gc.put(collector.getName(), one);
         }
         out.put("gc", gc);
 
@@ -56,13 +65,17 @@ final class VmMetrics {
             cpu.put("process_cpu_load", sun.getProcessCpuLoad());
             cpu.put("system_cpu_load", sun.getCpuLoad());
             cpu.put("process_cpu_time_ms", sun.getProcessCpuTime() / 1_000_000);
-            out.put("physical_memory", Map.of("total_bytes", sun.getTotalMemorySize(), "free_bytes",
-                    sun.getFreeMemorySize()));
+            Map<String, Object> physical = new LinkedHashMap<>();
+            physical.put("total_bytes", sun.getTotalMemorySize());
+            physical.put("free_bytes", sun.getFreeMemorySize());
+            out.put("physical_memory", physical);
         }
         out.put("cpu", cpu);
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            out.put("file_descriptors", Map.of("open", unix.getOpenFileDescriptorCount(), "max",
-                    unix.getMaxFileDescriptorCount()));
+            Map<String, Object> files = new LinkedHashMap<>();
+            files.put("open", unix.getOpenFileDescriptorCount());
+            files.put("max", unix.getMaxFileDescriptorCount());
+            out.put("file_descriptors", files);
         }
         RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
         out.put("uptime_ms", runtime.getUptime());
@@ -75,6 +88,10 @@ final class VmMetrics {
         out.put("used_bytes", usage.getUsed());
         out.put("committed_bytes", usage.getCommitted());
         out.put("max_bytes", usage.getMax());
+        if (usage.getMax() > 0) {
+            // The runbook's memory alert: warning above 80 %, critical above 90 %.
+            out.put("used_percent", Math.round(usage.getUsed() * 1000.0 / usage.getMax()) / 10.0);
+        }
         return out;
     }
 }
