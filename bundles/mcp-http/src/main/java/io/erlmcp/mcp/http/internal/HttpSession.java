@@ -76,7 +76,7 @@ final class HttpSession {
             replaced = session.attachStandalone(s);
         }
         if (replaced != null && replaced != s && replaced instanceof Stream old) {
-            old.shutdown();
+            old.shutdown(404, "Session closed");
         }
         return Outcome.STREAMING;
     }
@@ -105,7 +105,7 @@ final class HttpSession {
                 replaced = session.attachStandalone(s);
             }
             if (replaced != null && replaced != s && replaced instanceof Stream old) {
-                old.shutdown();
+                old.shutdown(404, "Session closed");
             }
             return Outcome.STREAMING;
         }
@@ -141,8 +141,8 @@ final class HttpSession {
         }
     }
 
-    /** Ends every stream: the session has closed. */
-    void shutdown() {
+    /** Ends every stream: the session has closed (404 for a waiting POST) or the transport stops (503). */
+    void shutdown(int status, String message) {
         List<Stream> all = new ArrayList<>(running.values());
         running.clear();
         Stream s;
@@ -154,7 +154,7 @@ final class HttpSession {
             all.add(s);
         }
         for (Stream stream : all) {
-            stream.shutdown();
+            stream.shutdown(status, message);
         }
     }
 }

@@ -112,7 +112,7 @@ public final class McpHttpHandler extends Handler.Abstract {
         timer.shutdownNow();
         // The engine keeps the sessions: a new instance of this handler picks them up again (hot reload).
         for (HttpSession s : sessions.values()) {
-            s.shutdown();
+            s.shutdown(503, "Service Unavailable: the MCP HTTP endpoint is stopping");
         }
         sessions.clear();
     }
@@ -272,7 +272,7 @@ public final class McpHttpHandler extends Handler.Abstract {
         }
         sessions.remove(session.session.id(), session);
         session.session.close();
-        session.shutdown();
+        session.shutdown(404, "Session closed");
         LOG.debug("Client ended session {}", session.session.id());
         exchange.json(200, new byte[0]);
     }
@@ -299,7 +299,7 @@ public final class McpHttpHandler extends Handler.Abstract {
                 return known;
             }
             sessions.remove(sessionId, known);
-            known.shutdown();
+            known.shutdown(404, "Session closed");
             return null;
         }
         Optional<ServerSession> engine = endpoint.find(sessionId);
@@ -337,7 +337,7 @@ public final class McpHttpHandler extends Handler.Abstract {
             for (String id : gone) {
                 HttpSession s = sessions.remove(id);
                 if (s != null) {
-                    s.shutdown();
+                    s.shutdown(404, "Session closed");
                 }
             }
         } catch (RuntimeException e) {

@@ -106,7 +106,8 @@ final class SseWriter {
             if (closed || ending) {
                 return false;
             }
-            overflow = queuedBytes + bytes.length > maxQueuedBytes;
+            // One message larger than the bound still goes out when nothing else is waiting.
+            overflow = queuedBytes > 0 && queuedBytes + bytes.length > maxQueuedBytes;
             if (!overflow) {
                 queue.addLast(bytes);
                 queuedBytes += bytes.length;

@@ -202,8 +202,8 @@ final class Stream implements MessageChannel {
         return true;
     }
 
-    /** Ends the HTTP side: the session is gone. */
-    void shutdown() {
+    /** Ends the HTTP side: the session is gone, or this transport is stopping. */
+    void shutdown(int status, String message) {
         Exchange unanswered;
         SseWriter ending;
         synchronized (this) {
@@ -214,7 +214,8 @@ final class Stream implements MessageChannel {
             live = null;
         }
         if (unanswered != null) {
-            unanswered.json(404, McpHttp.error(McpHttp.SESSION_NOT_FOUND, "Session closed"));
+            unanswered.json(status, McpHttp.error(status == 404 ? McpHttp.SESSION_NOT_FOUND : McpHttp.SERVER_ERROR,
+                    message));
         }
         if (ending != null) {
             ending.end();
