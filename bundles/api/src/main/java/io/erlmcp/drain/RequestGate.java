@@ -67,8 +67,9 @@ public interface RequestGate {
      *
      * @param key the Bundle-SymbolicName of the bundle that provides the handler, never {@code null}
      * @return a stage completed with the permit: already complete when no drain covers {@code key}, else
-     *         completed when the drain ends (or the maximum hold time has passed). Never completes
-     *         exceptionally.
+     *         completed when the drain ends (or the maximum hold time has passed), on a thread of the common
+     *         {@code ForkJoinPool}; use the {@code *Async} stage methods with your own executor for blocking work.
+     *         Never completes exceptionally.
      */
     CompletionStage<Permit> admit(String key);
 
