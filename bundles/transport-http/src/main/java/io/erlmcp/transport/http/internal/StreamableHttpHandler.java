@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * <li>GET: the standalone SSE stream for messages that belong to no request (406 when text/event-stream is not
  * accepted, 409 when the session already has one).</li>
  * <li>DELETE: ends the session, 200.</li>
- * <li>Other methods: 405 with {@code Allow: GET, POST, DELETE}.</li>
+ * <li>OPTIONS: 204, with CORS preflight answers for an allowed Origin (answers to allowed origins also carry
+ * {@code Access-Control-Allow-Origin} and expose Mcp-Session-Id).</li>
+ * <li>Other methods: 405 with {@code Allow: GET, POST, DELETE, OPTIONS}.</li>
  * </ul>
  * Error bodies are JSON-RPC error responses with {@code "id": null}. Thread-safe.
  */
@@ -85,15 +87,34 @@ final class StreamableHttpHandler extends Handler.Abstract {
                     "Forbidden: Origin not allowed: " + origin);
             return true;
         }
+        if (origin != null) {
+            // A browser client on an allowed origin may read our answers and the session header.
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            response.getHeaders().add(HttpHeader.VARY, "Origin");
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS,
+                    McpHttp.SESSION_ID + ", " + McpHttp.PROTOCOL_VERSION);
+        }
         String method = request.getMethod();
-        if (HttpMethod.POST.is(method)) {
+        if (HttpMethod.OPTIONS.is(method)) {
+            // CORS preflight (or a plain OPTIONS): what a browser may send here.
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE, OPTIONS");
+            if (origin != null) {
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE");
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Accept, "
+                        + McpHttp.SESSION_ID + ", " + McpHttp.PROTOCOL_VERSION + ", " + McpHttp.LAST_EVENT_ID
+                        + ", Authorization");
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_MAX_AGE, "600");
+            }
+            response.setStatus(HttpStatus.NO_CONTENT_204);
+            callback.succeeded();
+        } else if (HttpMethod.POST.is(method)) {
             post(request, response, callback);
         } else if (HttpMethod.GET.is(method)) {
             get(request, response, callback);
         } else if (HttpMethod.DELETE.is(method)) {
             delete(request, response, callback);
         } else {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE, OPTIONS");
             sendError(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, McpHttp.SERVER_ERROR,
                     "Method not allowed: " + method);
         }

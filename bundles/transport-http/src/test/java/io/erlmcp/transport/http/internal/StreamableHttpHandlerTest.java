@@ -438,7 +438,7 @@ class StreamableHttpHandlerTest {
         HttpResponse<String> put = http.send(request(Map.of()).PUT(HttpRequest.BodyPublishers.ofString("{}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertError(put, 405, "Method not allowed");
-        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST, DELETE");
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST, DELETE, OPTIONS");
 
         HttpResponse<String> other = http.send(HttpRequest.newBuilder(uri.resolve("/mcp/ws")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -502,5 +502,31 @@ class StreamableHttpHandlerTest {
             }
             assertThat(s.standalone()).as("detached").isNull();
         }
+    }
+
+    @Test
+    void allowedBrowserOriginsGetCorsHeadersAndPreflightAnswers() throws Exception {
+        start(Settings.defaults());
+        HttpResponse<String> preflight = http.send(request(Map.of("Origin", "http://localhost:6274",
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type, "
+                        + "mcp-session-id")).method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://localhost:6274");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow()).contains("POST");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
+                .contains("Mcp-Session-Id", "Content-Type");
+
+        HttpResponse<String> r = post(INIT, Map.of("Origin", "http://localhost:6274"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://localhost:6274");
+        assertThat(r.headers().firstValue("Access-Control-Expose-Headers").orElseThrow()).contains("Mcp-Session-Id");
+
+        HttpResponse<String> evil = http.send(request(Map.of("Origin", "http://evil.example",
+                "Access-Control-Request-Method", "POST")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(evil.statusCode()).isEqualTo(403);
+        assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(post(INIT, Map.of()).headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
 }
