@@ -20,6 +20,14 @@ public interface HealthCheck {
     /** Service property (String): the check's name, for example {@code transport} or {@code session}. */
     String NAME = "erlmcp.health.name";
 
+    /**
+     * Component property (Boolean, or the String {@code "true"}) that any Declarative Services component may
+     * carry: the node's built-in {@code components} check names it while it is unsatisfied but stays healthy.
+     * Meant for components that only work in some modes, such as a transport whose streams exist only under
+     * {@code bin/erlmcp stdio}; a component that must run does not carry it.
+     */
+    String OPTIONAL_COMPONENT = "erlmcp.health.optional";
+
     /** @return the current result, never {@code null} */
     HealthResult check();
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Health checks: any bundle contributes one by registering a {@link io.erlmcp.health.HealthCheck} service. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.erlmcp.health;
 
 import org.osgi.annotation.bundle.Export;

@@ -21,7 +21,8 @@ import io.erlmcp.health.HealthStatus;
 /**
  * Healthy when every enabled Declarative Services component is satisfied or active; names the others with
  * their missing references or activation failure. Components that wait for a configuration they require are
- * not counted: they are off by the operator's choice.
+ * not counted: they are off by the operator's choice. Components carrying {@link HealthCheck#OPTIONAL_COMPONENT}
+ * are named in the message but do not make the check unhealthy.
  */
 @Component(service = HealthCheck.class, property = HealthCheck.NAME + "=components")
 public final class ComponentsCheck implements HealthCheck {
@@ -38,6 +39,7 @@ public final class ComponentsCheck implements HealthCheck {
         int total = 0;
         int satisfied = 0;
         List<String> problems = new ArrayList<>();
+        List<String> optional = new ArrayList<>();
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
             if (!scr.isComponentEnabled(description)) {
                 continue;
@@ -50,16 +52,27 @@ public final class ComponentsCheck implements HealthCheck {
                 if (configuration.state == ComponentConfigurationDTO.ACTIVE
                         || configuration.state == ComponentConfigurationDTO.SATISFIED) {
                     satisfied++;
+                } else if (isOptional(description)) {
+                    total--;
+                    optional.add(describe(description, configuration));
                 } else {
                     problems.add(describe(description, configuration));
                 }
             }
         }
-        Map<String, Object> details = Map.of("components_total", total, "components_satisfied", satisfied);
+        Map<String, Object> details = Map.of("components_total", total, "components_satisfied", satisfied,
+                "components_optional_waiting", optional.size());
         if (problems.isEmpty()) {
-            return HealthResult.healthy(details);
+            return optional.isEmpty() ? HealthResult.healthy(details)
+                    : new HealthResult(HealthStatus.HEALTHY, "optional, waiting: " + String.join("; ", optional),
+                            details);
         }
         return new HealthResult(HealthStatus.UNHEALTHY, String.join("; ", problems), details);
+    }
+
+    static boolean isOptional(ComponentDescriptionDTO description) {
+        Object flag = description.properties == null ? null : description.properties.get(HealthCheck.OPTIONAL_COMPONENT);
+        return Boolean.TRUE.equals(flag) || "true".equals(flag);
     }
 
     static String describe(ComponentDescriptionDTO description, ComponentConfigurationDTO configuration) {

@@ -60,6 +60,19 @@ class ComponentsCheckTest {
         assertThat(result.details()).containsEntry("components_total", 3).containsEntry("components_satisfied", 1);
     }
 
+    @Test
+    void anOptionalComponentIsNamedButKeepsTheCheckHealthy() {
+        ComponentDescriptionDTO stdio = description("io.erlmcp.x.Stdio");
+        stdio.properties = Map.of(io.erlmcp.health.HealthCheck.OPTIONAL_COMPONENT, "true");
+        HealthResult result = new ComponentsCheck(new FakeScr(Map.of(stdio,
+                List.of(configuration(ComponentConfigurationDTO.UNSATISFIED_REFERENCE)), description("a"),
+                List.of(configuration(ComponentConfigurationDTO.ACTIVE))), Set.of())).check();
+        assertThat(result.status()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(result.message()).contains("io.erlmcp.x.Stdio");
+        assertThat(result.details()).containsEntry("components_total", 1).containsEntry("components_satisfied", 1)
+                .containsEntry("components_optional_waiting", 1);
+    }
+
     static ComponentDescriptionDTO description(String name) {
         ComponentDescriptionDTO description = new ComponentDescriptionDTO();
         description.name = name;
