@@ -8,6 +8,12 @@ package io.erlmcp.http;
  * unregistered while the server runs is mounted or unmounted at once, without restarting the server, so a
  * bundle that serves a path can be reloaded while the server keeps its connections.
  *
+ * <p>Lifecycle: on mounting, the server calls {@code setServer} (so {@code getServer()} is usable from
+ * {@code doStart}) and starts the handler as a managed bean of its request router; on unmounting, or when the
+ * server stops, it stops the handler. A handler whose {@link #PATH} changes is moved without a restart. When two
+ * handlers claim one path, the first mounted answers and the other takes over when it goes. {@code /health}
+ * belongs to the server and cannot be mounted over.
+ *
  * <p>Handlers obey Jetty's contract: return {@code true} and complete the callback, or return {@code false}
  * and write nothing (404 follows).
  */

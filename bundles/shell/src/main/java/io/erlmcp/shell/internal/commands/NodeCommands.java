@@ -72,17 +72,26 @@ public final class NodeCommands {
         out.put("version", report.version());
         out.put("uptime_seconds", report.uptimeSeconds());
         Map<String, Object> checks = new LinkedHashMap<>();
-        for (Map.Entry<String, HealthResult> check : report.checks().entrySet()) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("status", check.getValue().status().wireName());
-            if (check.getValue().message() != null) {
-                one.put("message", check.getValue().message());
-            }
-            check.getValue().details().forEach(one::putIfAbsent);
-            checks.put(check.getKey(), one);
-        }
+        report.checks().forEach((name, result) -> checks.put(name, render(result)));
         out.put("checks", checks);
         return out;
+    }
+
+    @Descriptor("one health check, as GET /health/<name> shows it")
+    public Map<String, Object> health(@Descriptor("the check's name, for example framework or components") String name) {
+        HealthResult result = health.check(name).orElseThrow(() -> new IllegalArgumentException(
+                "no health check named '" + name + "'; erlmcp:health lists them"));
+        return render(result);
+    }
+
+    private static Map<String, Object> render(HealthResult result) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("status", result.status().wireName());
+        if (result.message() != null) {
+            one.put("message", result.message());
+        }
+        result.details().forEach(one::putIfAbsent);
+        return one;
     }
 
     @Descriptor("JVM memory, threads, garbage collection, CPU and file descriptors (the runbook's VM metrics)")

@@ -102,6 +102,13 @@ class NodeCommandsTest {
     }
 
     @Test
+    void healthOfOneCheckOrAnErrorNamingTheWayOut() {
+        assertThat(commands.health("disk")).containsEntry("status", "degraded").containsEntry("message", "92% full");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> commands.health("nope"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+    }
+
+    @Test
     void vmMetricsIsTheSnapshot() {
         assertThat(commands.vm_metrics()).containsKeys("heap", "threads", "gc", "cpu");
     }
