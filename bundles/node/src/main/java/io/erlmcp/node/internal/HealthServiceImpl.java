@@ -151,9 +151,9 @@ public final class HealthServiceImpl implements HealthService {
         if (previous != null && !previous.isDone()) {
             return previous;
         }
+        CompletableFuture<HealthResult> next = new CompletableFuture<>();
+        running.put(check, next);
         try {
-            CompletableFuture<HealthResult> next = new CompletableFuture<>();
-            running.put(check, next);
             executor.execute(() -> {
                 try {
                     next.complete(check.check());
@@ -165,7 +165,7 @@ public final class HealthServiceImpl implements HealthService {
             });
             return next;
         } catch (RejectedExecutionException busy) {
-            running.remove(check);
+            running.remove(check, next);
             return CompletableFuture.completedFuture(HealthResult.unhealthy(
                     "not run: " + MAX_THREADS + " health checks are already running or the service is stopping"));
         }
