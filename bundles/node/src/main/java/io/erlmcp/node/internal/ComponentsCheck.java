@@ -61,7 +61,7 @@ public final class ComponentsCheck implements HealthCheck {
             }
         }
         Map<String, Object> details = Map.of("components_total", total, "components_satisfied", satisfied,
-                "components_optional_waiting", optional.size());
+                "optional_waiting", optional.size());
         if (problems.isEmpty()) {
             return optional.isEmpty() ? HealthResult.healthy(details)
                     : new HealthResult(HealthStatus.HEALTHY, "optional, waiting: " + String.join("; ", optional),

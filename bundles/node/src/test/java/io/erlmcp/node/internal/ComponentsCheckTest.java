@@ -70,7 +70,7 @@ class ComponentsCheckTest {
         assertThat(result.status()).isEqualTo(HealthStatus.HEALTHY);
         assertThat(result.message()).contains("io.erlmcp.x.Stdio");
         assertThat(result.details()).containsEntry("components_total", 1).containsEntry("components_satisfied", 1)
-                .containsEntry("components_optional_waiting", 1);
+                .containsEntry("optional_waiting", 1);
     }
 
     static ComponentDescriptionDTO description(String name) {
