@@ -4,6 +4,7 @@ package io.erlmcp.transport.stdio.internal;
 import java.io.InputStream;
 import java.io.OutputStream;
 
+import io.erlmcp.health.HealthCheck;
 import io.erlmcp.transport.McpServerEndpoint;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -27,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>Known limit: if this component is re-activated while the node runs (the engine bundle is refreshed), the
  * old reader thread stays blocked on stdin and the session ends; a stdio client then has to restart the server.
  */
+// Unsatisfied outside stdio mode (no stream services): optional for the node's components health check.
 @Component(service = {}, configurationPid = StdioTransportComponent.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = HealthCheck.OPTIONAL_COMPONENT + ":Boolean=true")
 @Designate(ocd = Config.class)
 public class StdioTransportComponent {
 
