@@ -15,10 +15,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int DEFAULT_SSE_QUEUE_MESSAGES = 1024;
     long DEFAULT_SSE_QUEUE_BYTES = 16L * 1024 * 1024;
 
-    @AttributeDefinition(name = "Path", description = "Mount path on the HTTP server (service property erlmcp.http.path).")
+    @AttributeDefinition(name = "Path",
+            description = "Mount path on the HTTP server (service property erlmcp.http.path).")
     String erlmcp_http_path() default DEFAULT_PATH;
 
-    @AttributeDefinition(name = "Listener", description = "Name of the HTTP listener to mount on (erlmcp.http.listener).")
+    @AttributeDefinition(name = "Listener",
+            description = "Name of the HTTP listener to mount on (erlmcp.http.listener).")
     String erlmcp_http_listener() default "default";
 
     @AttributeDefinition(name = "Allowed hosts", description = "Host header values accepted: name (any port) or "

@@ -80,7 +80,8 @@ final class OriginPolicy {
         try {
             return parseOrigin(spec.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Bad allowed.origins entry '" + spec + "': expected scheme://host[:port]");
+            throw new IllegalArgumentException("Bad allowed.origins entry '" + spec
+                    + "': expected scheme://host[:port]");
         }
     }
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class StdioConnectionTest {
 
     private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final TestEndpoint endpoint = new TestEndpoint();

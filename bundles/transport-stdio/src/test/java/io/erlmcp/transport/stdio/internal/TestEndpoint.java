@@ -30,7 +30,8 @@ import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
 
 /**
- * A small, honest stand-in for the engine in core (the same as transport-http's test endpoint): it parses JSON-RPC with Jackson and answers
+ * A small, honest stand-in for the engine in core (a copy of transport-http's test endpoint): it parses
+ * JSON-RPC with Jackson and answers
  * {@code initialize}, {@code ping}, {@code echo} (result = params), {@code slow} (a progress notification, then
  * the response after {@code delayMs}), {@code sleep} (only the response, after {@code delayMs}) and
  * {@code notify} (a {@code notifications/message} on the standalone channel, then the response). Other methods
