@@ -530,4 +530,18 @@ class StreamableHttpHandlerTest {
         assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         assertThat(post(INIT, Map.of()).headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
+
+    @Test
+    void aRequestLeftUnansweredGetsAnEmptyStreamAndAFailedOneGets500() throws Exception {
+        start(Settings.defaults());
+        String session = initialize();
+        HttpResponse<String> dropped = post(session, call(1, "drop", "{}"));
+        assertThat(dropped.statusCode()).isEqualTo(200);
+        assertThat(dropped.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        assertThat(events(dropped.body())).isEmpty();
+
+        HttpResponse<String> failed = post(session, call(2, "fail", "{}"));
+        assertError(failed, 500, "Internal error");
+        assertThat(post(session, call(3, "ping", "{}")).statusCode()).as("the session goes on").isEqualTo(200);
+    }
 }

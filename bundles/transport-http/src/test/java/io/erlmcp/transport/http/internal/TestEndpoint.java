@@ -33,8 +33,8 @@ import io.erlmcp.transport.TransportInfo;
  * A small, honest stand-in for the engine in core: it parses JSON-RPC with Jackson and answers
  * {@code initialize}, {@code ping}, {@code echo} (result = params), {@code slow} (a progress notification, then
  * the response after {@code delayMs}), {@code sleep} (only the response, after {@code delayMs}) and
- * {@code notify} (a {@code notifications/message} on the standalone channel, then the response). Other methods
- * get -32601.
+ * {@code notify} (a {@code notifications/message} on the standalone channel, then the response), {@code drop}
+ * (nothing, like a cancelled request) and {@code fail} (a failed stage). Other methods get -32601.
  */
 final class TestEndpoint implements McpServerEndpoint, AutoCloseable {
 
@@ -220,6 +220,12 @@ final class TestEndpoint implements McpServerEndpoint, AutoCloseable {
                         done.complete(null);
                     }, delay, TimeUnit.MILLISECONDS);
                     return done;
+                }
+                case "drop" -> {
+                    // answers nothing, as the engine does for a request the client cancelled
+                }
+                case "fail" -> {
+                    return CompletableFuture.failedFuture(new IllegalStateException("engine failure"));
                 }
                 default -> related.send(error(id, -32601, "Method not found"), MessageKind.RESPONSE);
             }
