@@ -615,16 +615,7 @@ public class ReloadServiceImpl implements ReloadService {
                 frameworkWiring.getDependencyClosure(lives).forEach(b -> keys.add(b.getSymbolicName()));
             }
             keys.add(RequestGate.UNKNOWN); // calls for a handler that is gone mid-swap wait for its new revision
-            try {
-                long d0 = System.nanoTime();
-                var status = gate.start(drain, keys);
-                drainMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - d0);
-                messages.add("drained " + keys + " in " + drainMillis + " ms"
-                        + (status.inFlight() > 0 ? ", " + status.inFlight() + " calls still in flight" : ""));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while draining", e);
-            }
+            // Everything that needs no drain happens before it, so calls are held only for the swap itself.
             Map<String, String> previous = new LinkedHashMap<>();
             if (keepPrevious) {
                 for (SwapItem item : items) {
@@ -638,9 +629,20 @@ public class ReloadServiceImpl implements ReloadService {
                 }
                 messages.add("previous revisions stored in " + store.dir());
             }
-            long s0 = System.nanoTime();
             Map<String, HealthStatus> healthBefore = health();
             Map<String, Boolean> satisfiedBefore = componentStates(lives);
+            t0 = System.nanoTime();
+            try {
+                long d0 = t0;
+                var status = gate.start(drain, keys);
+                drainMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - d0);
+                messages.add("drained " + keys + " in " + drainMillis + " ms"
+                        + (status.inFlight() > 0 ? ", " + status.inFlight() + " calls still in flight" : ""));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while draining", e);
+            }
+            long s0 = System.nanoTime();
             Set<String> active = new LinkedHashSet<>();
             for (SwapItem item : items) {
                 if (item.live() == null || (item.live().getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {

@@ -83,6 +83,7 @@ class ReloadBenchIT {
                 session.execute("reload:prepare " + jars[(i + 1) % 2]);
                 ReloadReport report = (ReloadReport) session.execute("reload:finish");
                 assertThat(report.outcome()).as(report.messages().toString()).isEqualTo(ReloadReport.Outcome.SWAPPED);
+                held.add(report.drainMillis() + report.swapMillis());
             }
         });
     }
@@ -90,20 +91,26 @@ class ReloadBenchIT {
     @Test
     void deployDirectoryCopies() throws Exception {
         Path deploy = Files.createDirectories(base.resolve("deploy"));
-        ReloadSupport.watch(context, cm, deploy);
+        ReloadService reload = ReloadSupport.watch(context, cm, deploy);
         Fixtures.echo(deploy.resolve("echo.jar"), "1.0.0");
         await("v1 deployed", () -> fixtures(context).size() == 1 && fixtures(context).get(0).getState() == Bundle.ACTIVE);
         Bundle bundle = fixtures(context).get(0);
         measure("deploy/ copy", i -> {
             int major = (i + 1) % 2 + 1;
             Fixtures.echo(deploy.resolve("echo.jar"), major + ".0.0");
-            await("v" + major + " deployed", () -> bundle.getVersion().getMajor() == major);
+            await("v" + major + " deployed", () -> bundle.getVersion().getMajor() == major
+                    && reload.status().last() != null && reload.status().last().bundles().toString().contains(major + ".0.0"));
+            ReloadReport report = reload.status().last();
+            held.add(report.drainMillis() + report.swapMillis());
         });
     }
 
     interface Reload {
         void run(int i) throws Exception;
     }
+
+    /** Per reload: how long the reload itself says calls were held (drain + swap + verify), in ms. */
+    private final List<Long> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private void measure(String name, Reload reloadOnce) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(SESSIONS);
@@ -151,6 +158,9 @@ class ReloadBenchIT {
                             + "p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.1f ms%n",
                     name, SESSIONS, RELOADS, elapsed / 1e9, merged.length, failures.size(), pct(merged, 0.50),
                     pct(merged, 0.99), pct(merged, 0.999), merged[merged.length - 1] / 1e6);
+            long[] h = held.stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf(Locale.ROOT, "RELOAD-BENCH %s: calls held per reload (drain+swap+verify) median %d ms, max %d ms%n",
+                    name, h[h.length / 2], h[h.length - 1]);
             assertThat(failures).as("failed calls").isEmpty();
             assertThat(merged.length).isGreaterThan(SESSIONS * RELOADS);
         } finally {
