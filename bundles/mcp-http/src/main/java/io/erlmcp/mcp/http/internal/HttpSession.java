@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.erlmcp.transport.MessageChannel;
 import io.erlmcp.transport.MessageKind;
@@ -14,6 +17,10 @@ import io.erlmcp.transport.ServerSession;
 /**
  * The HTTP side of one engine session: its running POST streams, its standalone GET stream and its event store.
  * Stream ids are {@code p<n>} for POST streams and {@code g<n>} for GET streams.
+ *
+ * <p>Holds no lock while it calls the engine, and the engine is never called with a {@link Stream}'s lock held
+ * for a standalone stream's end (that goes through {@code executor}), so an engine that sends while holding its
+ * own locks cannot deadlock with a transport thread.
  */
 final class HttpSession {
 
@@ -23,14 +30,16 @@ final class HttpSession {
     final ServerSession session;
     final Settings settings;
     final EventStore events;
+    private final Executor executor;
     private final AtomicLong streamIds = new AtomicLong();
     private final Map<String, Stream> running = new ConcurrentHashMap<>();
-    private Stream standalone;
+    private final AtomicReference<Stream> standalone = new AtomicReference<>();
 
-    HttpSession(ServerSession session, Settings settings, EventStore events) {
+    HttpSession(ServerSession session, Settings settings, EventStore events, Executor executor) {
         this.session = session;
         this.settings = settings;
         this.events = events;
+        this.executor = executor;
     }
 
     boolean resumable() {
@@ -49,7 +58,7 @@ final class HttpSession {
         return new MessageChannel() {
             @Override
             public void send(byte[] json, MessageKind kind) {
-                Stream s = currentStandalone();
+                Stream s = standalone.get();
                 if (s != null) {
                     s.send(json, kind);
                 }
@@ -57,7 +66,7 @@ final class HttpSession {
 
             @Override
             public boolean isOpen() {
-                Stream s = currentStandalone();
+                Stream s = standalone.get();
                 return s != null && s.isOpen();
             }
         };
@@ -65,19 +74,12 @@ final class HttpSession {
 
     /** Opens the standalone stream on {@code exchange}, unless one is open. */
     Outcome openStandalone(Exchange exchange) {
-        Stream s;
-        MessageChannel replaced;
-        synchronized (this) {
-            if (standalone != null && standalone.isOpen()) {
-                return Outcome.CONFLICT;
-            }
-            s = Stream.standalone(this, "g" + streamIds.incrementAndGet(), exchange);
-            standalone = s;
-            replaced = session.attachStandalone(s);
+        Stream s = Stream.standalone(this, "g" + streamIds.incrementAndGet());
+        if (!claimStandalone(s)) {
+            return Outcome.CONFLICT;
         }
-        if (replaced != null && replaced != s && replaced instanceof Stream old) {
-            old.shutdown(404, "Session closed");
-        }
+        s.start(exchange);
+        attach(s);
         return Outcome.STREAMING;
     }
 
@@ -91,22 +93,15 @@ final class HttpSession {
         }
         if (streamId.startsWith("g")) {
             // A lost standalone stream: replay what it missed, then carry on as the new standalone stream.
-            Stream s;
-            MessageChannel replaced;
-            synchronized (this) {
-                if (standalone != null && standalone.isOpen()) {
-                    return Outcome.CONFLICT;
-                }
-                s = Stream.resumeStandalone(this, "g" + streamIds.incrementAndGet(), lastEventId, exchange);
-                if (s == null) {
-                    return Outcome.UNKNOWN_EVENT;
-                }
-                standalone = s;
-                replaced = session.attachStandalone(s);
+            Stream s = Stream.standalone(this, "g" + streamIds.incrementAndGet());
+            if (!claimStandalone(s)) {
+                return Outcome.CONFLICT;
             }
-            if (replaced != null && replaced != s && replaced instanceof Stream old) {
-                old.shutdown(404, "Session closed");
+            if (!s.resume(lastEventId, exchange)) {
+                standalone.compareAndSet(s, null);
+                return Outcome.UNKNOWN_EVENT;
             }
+            attach(s);
             return Outcome.STREAMING;
         }
         // A POST stream that already completed: replay and end.
@@ -114,25 +109,45 @@ final class HttpSession {
                 ? Outcome.STREAMING : Outcome.UNKNOWN_EVENT;
     }
 
+    /** @return whether {@code s} became the standalone stream; else the open one gets a keep-alive probe */
+    private boolean claimStandalone(Stream s) {
+        while (true) {
+            Stream current = standalone.get();
+            if (current != null && current.isOpen()) {
+                // A client that vanished is only noticed on a write: probe it, so that a retry can succeed.
+                current.keepAlive();
+                return false;
+            }
+            if (standalone.compareAndSet(current, s)) {
+                return true;
+            }
+        }
+    }
+
+    private void attach(Stream s) {
+        MessageChannel replaced = session.attachStandalone(s);
+        if (replaced != null && replaced != s && replaced instanceof Stream old) {
+            old.shutdown(404, "Session closed");
+        }
+    }
+
     void ended(Stream stream) {
         running.remove(stream.id, stream);
     }
 
+    /** A standalone stream lost its response; may be called with the stream's lock held. */
     void standaloneEnded(Stream stream) {
-        synchronized (this) {
-            if (standalone == stream) {
-                standalone = null;
-            }
+        standalone.compareAndSet(stream, null);
+        try {
+            executor.execute(() -> session.detachStandalone(stream));
+        } catch (RejectedExecutionException e) {
+            // The transport is stopping; nothing else runs on this session's behalf any more.
+            session.detachStandalone(stream);
         }
-        session.detachStandalone(stream);
-    }
-
-    synchronized Stream currentStandalone() {
-        return standalone;
     }
 
     void keepAlive() {
-        Stream s = currentStandalone();
+        Stream s = standalone.get();
         if (s != null) {
             s.keepAlive();
         }
@@ -145,11 +160,7 @@ final class HttpSession {
     void shutdown(int status, String message) {
         List<Stream> all = new ArrayList<>(running.values());
         running.clear();
-        Stream s;
-        synchronized (this) {
-            s = standalone;
-            standalone = null;
-        }
+        Stream s = standalone.getAndSet(null);
         if (s != null) {
             all.add(s);
         }

@@ -209,7 +209,7 @@ public final class McpHttpHandler extends Handler.Abstract {
             }
             String remote = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
             ServerSession opened = endpoint.open(new TransportInfo("http", remote, version), null);
-            session = new HttpSession(opened, settings, newEventStore());
+            session = new HttpSession(opened, settings, newEventStore(), timer);
             sessions.put(opened.id(), session);
             exchange.response.getHeaders().put(McpHttp.SESSION_ID, opened.id());
             LOG.debug("Opened session {} for {}", opened.id(), remote);
@@ -306,7 +306,8 @@ public final class McpHttpHandler extends Handler.Abstract {
         if (engine.isEmpty() || engine.get().isClosed()) {
             return null;
         }
-        return sessions.computeIfAbsent(sessionId, id -> new HttpSession(engine.get(), settings, newEventStore()));
+        return sessions.computeIfAbsent(sessionId,
+                id -> new HttpSession(engine.get(), settings, newEventStore(), timer));
     }
 
     private static boolean versionOk(Exchange exchange, String version) {

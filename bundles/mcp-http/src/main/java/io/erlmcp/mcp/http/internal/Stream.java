@@ -47,13 +47,14 @@ final class Stream implements MessageChannel {
         return new Stream(owner, id, true, batch, exchange);
     }
 
-    /** A standalone stream, answering {@code exchange} with SSE at once. */
-    static Stream standalone(HttpSession owner, String id, Exchange exchange) {
-        Stream s = new Stream(owner, id, false, false, null);
-        synchronized (s) {
-            s.live = s.open(exchange, true);
-        }
-        return s;
+    /** A standalone stream, not yet answering anything: see {@link #start} and {@link #resume}. */
+    static Stream standalone(HttpSession owner, String id) {
+        return new Stream(owner, id, false, false, null);
+    }
+
+    /** Answers {@code exchange} with this standalone stream. */
+    synchronized void start(Exchange exchange) {
+        live = open(exchange, true);
     }
 
     /** A POST stream that completed earlier, known only by its stored events. */
@@ -61,27 +62,6 @@ final class Stream implements MessageChannel {
         Stream s = new Stream(owner, id, true, false, null);
         s.mode = Mode.SSE;
         s.done = true;
-        return s;
-    }
-
-    /**
-     * A standalone stream that starts by replaying what followed {@code lastEventId} on a lost one.
-     *
-     * @return null when {@code lastEventId} is not one of this session's event ids (nothing was written)
-     */
-    static Stream resumeStandalone(HttpSession owner, String id, String lastEventId, Exchange exchange) {
-        List<Object[]> events = new ArrayList<>();
-        if (owner.events.replayEventsAfter(lastEventId, (eventId, m) -> events.add(new Object[] {eventId, m}))
-                .isEmpty()) {
-            return null;
-        }
-        Stream s = new Stream(owner, id, false, false, null);
-        synchronized (s) {
-            s.live = s.open(exchange, false);
-            for (Object[] e : events) {
-                s.live.event((String) e[0], (byte[]) e[1]);
-            }
-        }
         return s;
     }
 

@@ -348,6 +348,27 @@ class McpHttpHandlerTest {
     }
 
     @Test
+    void aGetStreamTheClientDroppedIsDetachedAndANewOneMayOpen() throws Exception {
+        String session = initialize("2025-11-25");
+        HttpResponse<InputStream> first = http.send(get(session).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(first.statusCode()).isEqualTo(200);
+        first.body().close();
+        int status = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<InputStream> again = http.send(get(session).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            status = again.statusCode();
+            again.body().close();
+            if (status == 200) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(status).isEqualTo(200);
+    }
+
+    @Test
     void getNeedsEventStreamAcceptAndASession() throws Exception {
         String session = initialize("2025-11-25");
         assertThat(send(get(session).setHeader("Accept", "application/json")).statusCode()).isEqualTo(406);
