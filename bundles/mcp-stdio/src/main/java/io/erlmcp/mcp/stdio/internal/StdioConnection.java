@@ -24,6 +24,10 @@ import io.erlmcp.transport.TransportInfo;
  * One MCP session over a pair of streams (spec "Transports", stdio): newline-delimited JSON-RPC read on a
  * dedicated thread, each outgoing message written as one line by a single writer thread that flushes after
  * every message. Nothing else is written to {@code out}.
+ *
+ * <p>The reader outlives engines: it waits for one before it handles the first line, and when the engine is
+ * replaced (hot reload) the old session ends and the next line opens one on the new engine. So stdin always
+ * has exactly one reader, and its end is noticed (and reported) even when no engine ever came.
  */
 final class StdioConnection implements MessageChannel {
 
@@ -32,25 +36,31 @@ final class StdioConnection implements MessageChannel {
     /** How long a sender waits for room in the output queue before the message is dropped. */
     private static final long OFFER_SECONDS = 30;
 
-    private final McpServerEndpoint endpoint;
     private final InputStream in;
     private final OutputStream out;
     private final int maxLineBytes;
+    private final long engineWaitMillis;
     private final Runnable onEof;
     private final BlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>(10_000);
     private final Thread reader;
     private final Thread writer;
-    private volatile ServerSession session;
+    private final Object engineLock = new Object();
+    private McpServerEndpoint endpoint; // guarded by engineLock
+    private ServerSession session; // guarded by engineLock
     private volatile boolean open = true;
 
+    private record Bound(McpServerEndpoint endpoint, ServerSession session) {
+    }
+
     /**
+     * @param engineWaitMillis how long a line waits for an engine before it is refused
      * @param onEof runs once after stdin ended and the last queued message was written
      */
-    StdioConnection(McpServerEndpoint endpoint, InputStream in, OutputStream out, int maxLineBytes, Runnable onEof) {
-        this.endpoint = endpoint;
+    StdioConnection(InputStream in, OutputStream out, int maxLineBytes, long engineWaitMillis, Runnable onEof) {
         this.in = in;
         this.out = out;
         this.maxLineBytes = maxLineBytes;
+        this.engineWaitMillis = engineWaitMillis;
         this.onEof = onEof;
         this.reader = new Thread(this::readLoop, "erlmcp-stdio-reader");
         this.writer = new Thread(this::writeLoop, "erlmcp-stdio-writer");
@@ -59,7 +69,6 @@ final class StdioConnection implements MessageChannel {
     }
 
     void start() {
-        session = endpoint.open(new TransportInfo("stdio", null, null), this);
         writer.start();
         reader.start();
     }
@@ -67,12 +76,70 @@ final class StdioConnection implements MessageChannel {
     /** Ends the session and the threads; the streams stay open (they belong to the launcher). */
     void stop() {
         open = false;
-        ServerSession s = session;
+        closeSession();
+        reader.interrupt();
+        outbox.offer(END);
+    }
+
+    /** The engine to serve with; a different engine ends the current session. */
+    void endpoint(McpServerEndpoint engine) {
+        swap(null, engine);
+    }
+
+    /** Forgets {@code engine} if it is the current one. */
+    void endpointGone(McpServerEndpoint engine) {
+        swap(engine, null);
+    }
+
+    /** Sets the engine to {@code next}, if the current one is {@code expected} (any, when null). */
+    private void swap(McpServerEndpoint expected, McpServerEndpoint next) {
+        ServerSession ended;
+        synchronized (engineLock) {
+            if ((expected != null && expected != endpoint) || next == endpoint) {
+                return;
+            }
+            ended = session;
+            session = null;
+            endpoint = next;
+            engineLock.notifyAll();
+        }
+        if (ended != null) {
+            LOG.warn("The MCP engine {}; the stdio session {} ended", next == null ? "went away" : "was replaced",
+                    ended.id());
+            ended.close();
+        }
+    }
+
+    /** @return the engine and the session, opened on first use; null once stopped or when no engine came */
+    private Bound bound() throws InterruptedException {
+        synchronized (engineLock) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(engineWaitMillis);
+            long left = engineWaitMillis;
+            while (open && endpoint == null && left > 0) {
+                engineLock.wait(left);
+                left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            }
+            if (!open || endpoint == null) {
+                return null;
+            }
+            if (session == null) {
+                session = endpoint.open(new TransportInfo("stdio", null, null), this);
+                LOG.debug("stdio session {} opened", session.id());
+            }
+            return new Bound(endpoint, session);
+        }
+    }
+
+    private void closeSession() {
+        ServerSession s;
+        synchronized (engineLock) {
+            s = session;
+            session = null;
+            engineLock.notifyAll();
+        }
         if (s != null) {
             s.close();
         }
-        reader.interrupt();
-        outbox.offer(END);
     }
 
     @Override
@@ -143,13 +210,15 @@ final class StdioConnection implements MessageChannel {
             if (open) {
                 LOG.warn("Reading stdin failed; ending the stdio session", e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("stdio reader failed; ending the stdio session", e);
         }
         endOfInput();
     }
 
-    private void frame(byte[] line, boolean overLong) {
+    private void frame(byte[] line, boolean overLong) throws InterruptedException {
         if (overLong) {
             LOG.warn("Dropped an input line longer than {} bytes", maxLineBytes);
             send(error(-32600, "Invalid Request: message longer than " + maxLineBytes + " bytes"),
@@ -168,10 +237,18 @@ final class StdioConnection implements MessageChannel {
             return;
         }
         byte[] frame = length == line.length ? line : java.util.Arrays.copyOf(line, length);
+        Bound bound = bound();
+        if (bound == null) {
+            if (open) {
+                LOG.warn("No MCP engine within {} ms; refused an input line", engineWaitMillis);
+                send(error(-32603, "Server not ready: no MCP engine is running"), MessageKind.RESPONSE);
+            }
+            return;
+        }
         try {
-            Inbound inbound = endpoint.parse(frame);
+            Inbound inbound = bound.endpoint().parse(frame);
             // A frame that failed to parse is answered by the session with the engine's error response.
-            session.receive(inbound, this).whenComplete((v, failure) -> {
+            bound.session().receive(inbound, this).whenComplete((v, failure) -> {
                 if (failure != null) {
                     LOG.warn("stdio request failed", failure);
                 }
@@ -185,10 +262,7 @@ final class StdioConnection implements MessageChannel {
     private void endOfInput() {
         boolean wasOpen = open;
         open = false;
-        ServerSession s = session;
-        if (s != null) {
-            s.close();
-        }
+        closeSession();
         outbox.offer(END);
         if (wasOpen) {
             try {
@@ -216,10 +290,7 @@ final class StdioConnection implements MessageChannel {
         } catch (IOException e) {
             LOG.warn("Writing stdout failed; ending the stdio session", e);
             open = false;
-            ServerSession s = session;
-            if (s != null) {
-                s.close();
-            }
+            closeSession();
         }
     }
 

@@ -3,6 +3,7 @@ package io.erlmcp.mcp.stdio.internal;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -11,6 +12,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -22,7 +26,8 @@ import io.erlmcp.transport.McpServerEndpoint;
 /**
  * Serves one MCP session on the process's stdin and stdout in {@code stdio} mode. The launcher registers those
  * streams as services with {@code erlmcp.stdio=true} only in that mode, so in every other mode this component
- * stays unsatisfied. When stdin ends the session closes and the framework stops, so {@code bin/erlmcp stdio} exits.
+ * stays unsatisfied. When stdin ends the session closes and the framework stops, so {@code bin/erlmcp stdio} exits,
+ * also when no engine ever came (a client that gives up must not leave a process behind).
  */
 @Component(service = {}, configurationPid = StdioTransport.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true) // no service: the component exists to run the connection
@@ -37,6 +42,10 @@ public final class StdioTransport {
         @AttributeDefinition(name = "Line limit", description = "Longest input line in bytes; longer ones are refused")
         int max_line_bytes() default 16 << 20;
 
+        @AttributeDefinition(name = "Engine wait",
+                description = "Seconds a message waits for the MCP engine to start before it is refused")
+        long engine_wait_seconds() default 30;
+
         @AttributeDefinition(name = "Stop on EOF", description = "Stop the framework when stdin ends")
         boolean stop_on_eof() default true;
     }
@@ -46,8 +55,7 @@ public final class StdioTransport {
     private final StdioConnection connection;
 
     @Activate
-    public StdioTransport(@Reference McpServerEndpoint endpoint,
-            @Reference(target = STDIO_TARGET) InputStream in,
+    public StdioTransport(@Reference(target = STDIO_TARGET) InputStream in,
             @Reference(target = STDIO_TARGET) OutputStream out,
             Config config, BundleContext context) {
         if (config.max_line_bytes() <= 0) {
@@ -55,13 +63,29 @@ public final class StdioTransport {
                     + config.max_line_bytes());
         }
         boolean stop = config.stop_on_eof();
-        connection = new StdioConnection(endpoint, in, out, config.max_line_bytes(), () -> {
+        if (config.engine_wait_seconds() < 0) {
+            throw new IllegalArgumentException("io.erlmcp.mcp.stdio engine_wait_seconds must not be negative, not "
+                    + config.engine_wait_seconds());
+        }
+        connection = new StdioConnection(in, out, config.max_line_bytes(),
+                TimeUnit.SECONDS.toMillis(config.engine_wait_seconds()), () -> {
             if (stop) {
                 stopFramework(context);
             }
         });
         connection.start();
         LOG.debug("stdio session started");
+    }
+
+    /** The engine may come later and may be replaced: the stdin reader waits for it and outlives it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setEndpoint(McpServerEndpoint endpoint) {
+        connection.endpoint(endpoint);
+    }
+
+    void unsetEndpoint(McpServerEndpoint endpoint) {
+        connection.endpointGone(endpoint);
     }
 
     @Deactivate

@@ -53,8 +53,9 @@ class StdioConnectionTest {
         PipedInputStream outReader = new PipedInputStream(1 << 16);
         PipedOutputStream out = new PipedOutputStream(outReader);
         stdout = new BufferedReader(new InputStreamReader(outReader, StandardCharsets.UTF_8));
-        connection = new StdioConnection(engine, in, out, 200, eof::countDown);
+        connection = new StdioConnection(in, out, 200, 1_000, eof::countDown);
         connection.start();
+        connection.endpoint(engine);
         // One long-lived thread reads stdout: a piped stream fails once a thread that used it has died.
         Thread reader = new Thread(() -> {
             try {
@@ -136,6 +137,42 @@ class StdioConnectionTest {
                 "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}".getBytes(StandardCharsets.UTF_8),
                 MessageKind.NOTIFICATION);
         assertThat(read().path("method").asText()).isEqualTo("notifications/tools/list_changed");
+    }
+
+    @Test
+    void linesWaitForAnEngineAndAReplacedEngineGetsANewSession() throws Exception {
+        connection.endpointGone(engine);
+        write("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}\n");
+        assertThat(lines.poll(300, TimeUnit.MILLISECONDS)).isNull();
+        Engine second = new Engine();
+        connection.endpoint(second);
+        assertThat(read().path("id").asInt()).isEqualTo(9);
+        assertThat(second.opened).hasSize(1);
+        Engine third = new Engine();
+        connection.endpoint(third);
+        connection.endpointGone(second);
+        assertThat(second.opened.get(0).closed).isTrue();
+        write("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"ping\"}\n");
+        assertThat(read().path("id").asInt()).isEqualTo(10);
+        assertThat(third.opened).hasSize(1);
+    }
+
+    @Test
+    void withoutAnEngineLinesAreRefusedAfterTheWaitAndEndOfInputIsReported() throws Exception {
+        connection.endpointGone(engine);
+        write("{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"ping\"}\n");
+        stdin.close();
+        JsonNode refused = read();
+        assertThat(refused.path("error").path("message").asText()).contains("no MCP engine");
+        assertThat(eof.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(engine.opened).isEmpty();
+    }
+
+    @Test
+    void endOfInputBeforeAnyLineIsReportedWithoutAnEngine() throws Exception {
+        connection.endpointGone(engine);
+        stdin.close();
+        assertThat(eof.await(5, TimeUnit.SECONDS)).isTrue();
     }
 
     /** Answers every request with an empty result; {@code pretty} answers with pretty-printed JSON. */
