@@ -42,7 +42,7 @@ import io.erlmcp.transport.TransportInfo;
  * GET opens the standalone SSE stream or resumes a stream with {@code Last-Event-ID}; DELETE ends the session.
  */
 @Component(service = Handler.class, configurationPid = McpHttpHandler.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = HttpWhiteboard.PATH + "=/mcp")
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = McpHttpHandler.Config.class)
 public final class McpHttpHandler extends Handler.Abstract {
 
@@ -50,6 +50,10 @@ public final class McpHttpHandler extends Handler.Abstract {
 
     @ObjectClassDefinition(name = "erlmcp MCP Streamable HTTP", description = "The /mcp endpoint")
     public @interface Config {
+        @AttributeDefinition(name = "Path", description = "Mount path on the node's HTTP server ("
+                + HttpWhiteboard.PATH + ")")
+        String erlmcp_http_path() default "/mcp";
+
         @AttributeDefinition(name = "Body limit", description = "Largest POST body in bytes (413 above)")
         long max_body_bytes() default 4L << 20;
 
@@ -82,6 +86,7 @@ public final class McpHttpHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpHttpHandler.class);
     private static final String ALLOW = "GET, POST, DELETE";
+    private static final String SUPPORTED = String.join(", ", McpHttp.SUPPORTED_VERSIONS.stream().sorted().toList());
 
     private final McpServerEndpoint endpoint;
     private final Settings settings;
@@ -119,6 +124,10 @@ public final class McpHttpHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (!path.equals(settings.path()) && !path.equals(settings.path() + "/")) {
+            return false; // below the mount path: not ours, the server answers 404
+        }
         Exchange exchange = new Exchange(request, response, callback);
         String refused = origins.check(request.getHeaders().get(HttpHeader.HOST),
                 request.getHeaders().get(HttpHeader.ORIGIN));
@@ -315,7 +324,7 @@ public final class McpHttpHandler extends Handler.Abstract {
             return true;
         }
         exchange.json(400, McpHttp.error(McpHttp.SERVER_ERROR, "Bad Request: unsupported MCP-Protocol-Version "
-                + version + "; supported: " + String.join(", ", McpHttp.SUPPORTED_VERSIONS.stream().sorted().toList())));
+                + version + "; supported: " + SUPPORTED));
         return false;
     }
 
@@ -371,6 +380,7 @@ public final class McpHttpHandler extends Handler.Abstract {
             return false;
         }
         int semi = contentType.indexOf(';');
-        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().equalsIgnoreCase(McpHttp.APPLICATION_JSON);
+        String media = semi < 0 ? contentType : contentType.substring(0, semi);
+        return media.trim().equalsIgnoreCase(McpHttp.APPLICATION_JSON);
     }
 }

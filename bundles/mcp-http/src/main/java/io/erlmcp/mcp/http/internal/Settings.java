@@ -5,15 +5,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The transport's configuration, checked and immutable. */
-record Settings(long maxBodyBytes, List<String> allowedHosts, List<String> allowedOrigins, long keepAliveMillis,
-        long retryMillis, int storeMaxEvents, long storeMaxBytes, long storeMaxAgeMillis, long sseQueueBytes) {
+record Settings(String path, long maxBodyBytes, List<String> allowedHosts, List<String> allowedOrigins,
+        long keepAliveMillis, long retryMillis, int storeMaxEvents, long storeMaxBytes, long storeMaxAgeMillis,
+        long sseQueueBytes) {
 
-    static final Settings DEFAULTS = new Settings(4L << 20, List.of("localhost", "127.0.0.1", "[::1]"),
+    static final Settings DEFAULTS = new Settings("/mcp", 4L << 20, List.of("localhost", "127.0.0.1", "[::1]"),
             List.of("http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1",
                     "http://[::1]", "https://[::1]"),
             15_000, 1_000, 1_000, 8L << 20, 300_000, 4L << 20);
 
     Settings {
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("io.erlmcp.mcp.http erlmcp.http.path must start with /, not " + path);
+        }
+        path = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         positive("max_body_bytes", maxBodyBytes);
         positive("keep_alive_seconds", keepAliveMillis);
         positive("sse_retry_millis", retryMillis);
@@ -29,18 +34,19 @@ record Settings(long maxBodyBytes, List<String> allowedHosts, List<String> allow
     }
 
     static Settings from(McpHttpHandler.Config c) {
-        return new Settings(c.max_body_bytes(), Arrays.asList(c.allowed_hosts()), Arrays.asList(c.allowed_origins()),
+        return new Settings(c.erlmcp_http_path(), c.max_body_bytes(), Arrays.asList(c.allowed_hosts()),
+                Arrays.asList(c.allowed_origins()),
                 c.keep_alive_seconds() * 1000L, c.sse_retry_millis(), c.event_store_max_events(),
                 c.event_store_max_bytes(), c.event_store_max_age_seconds() * 1000L, c.sse_queue_max_bytes());
     }
 
     Settings withKeepAliveMillis(long millis) {
-        return new Settings(maxBodyBytes, allowedHosts, allowedOrigins, millis, retryMillis, storeMaxEvents,
+        return new Settings(path, maxBodyBytes, allowedHosts, allowedOrigins, millis, retryMillis, storeMaxEvents,
                 storeMaxBytes, storeMaxAgeMillis, sseQueueBytes);
     }
 
     Settings withMaxBodyBytes(long bytes) {
-        return new Settings(bytes, allowedHosts, allowedOrigins, keepAliveMillis, retryMillis, storeMaxEvents,
+        return new Settings(path, bytes, allowedHosts, allowedOrigins, keepAliveMillis, retryMillis, storeMaxEvents,
                 storeMaxBytes, storeMaxAgeMillis, sseQueueBytes);
     }
 

@@ -20,7 +20,8 @@ class InMemoryEventStoreTest {
 
     private static List<String> replay(EventStore store, String after) {
         List<String> seen = new ArrayList<>();
-        store.replayEventsAfter(after, (id, message) -> seen.add(id + "=" + new String(message, StandardCharsets.UTF_8)));
+        store.replayEventsAfter(after,
+                (id, message) -> seen.add(id + "=" + new String(message, StandardCharsets.UTF_8)));
         return seen;
     }
 

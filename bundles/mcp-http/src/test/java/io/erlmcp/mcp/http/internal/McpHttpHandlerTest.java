@@ -285,6 +285,12 @@ class McpHttpHandlerTest {
     }
 
     @Test
+    void pathsBelowTheMountAreNotOurs() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri.resolve("/mcp/other")).GET());
+        assertThat(r.statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void otherMethodsAre405WithAllow() throws Exception {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri).method("PUT", HttpRequest.BodyPublishers.noBody()));
         assertThat(r.statusCode()).isEqualTo(405);

@@ -134,7 +134,8 @@ class StdioConnectionTest {
         write("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}\n");
         read();
         engine.opened.get(0).standalone.send(
-                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}".getBytes(StandardCharsets.UTF_8),
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}"
+                        .getBytes(StandardCharsets.UTF_8),
                 MessageKind.NOTIFICATION);
         assertThat(read().path("method").asText()).isEqualTo("notifications/tools/list_changed");
     }
@@ -206,8 +207,8 @@ class StdioConnectionTest {
             try {
                 return new Frame(JSON.readTree(frame), null);
             } catch (IOException e) {
-                return new Frame(null, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}"
-                        .getBytes(StandardCharsets.UTF_8));
+                return new Frame(null, ("{\"jsonrpc\":\"2.0\",\"id\":null,"
+                        + "\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}").getBytes(StandardCharsets.UTF_8));
             }
         }
 
