@@ -136,8 +136,17 @@ public final class McpHttpHandler extends Handler.Abstract {
             exchange.json(403, McpHttp.error(McpHttp.SERVER_ERROR, "Forbidden: " + refused));
             return true;
         }
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin != null) {
+            // An allowed Origin (checked above) may read the answer and the session id from a browser.
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS,
+                    McpHttp.SESSION_ID + ", " + McpHttp.PROTOCOL_VERSION);
+            response.getHeaders().add(HttpHeader.VARY, "Origin");
+        }
         try {
             switch (request.getMethod()) {
+                case "OPTIONS" -> preflight(exchange);
                 case "POST" -> post(exchange);
                 case "GET" -> get(exchange);
                 case "DELETE" -> delete(exchange);
@@ -155,6 +164,17 @@ public final class McpHttpHandler extends Handler.Abstract {
             }
         }
         return true;
+    }
+
+    /** CORS preflight for an allowed origin: 204 with the methods and headers the transport uses. */
+    private static void preflight(Exchange exchange) {
+        Response response = exchange.response;
+        response.getHeaders().put(HttpHeader.ALLOW, ALLOW);
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, ALLOW);
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Accept, Authorization, "
+                + McpHttp.SESSION_ID + ", " + McpHttp.PROTOCOL_VERSION + ", " + McpHttp.LAST_EVENT_ID);
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_MAX_AGE, 600);
+        exchange.json(204, new byte[0]);
     }
 
     private void post(Exchange exchange) {

@@ -291,6 +291,24 @@ class McpHttpHandlerTest {
     }
 
     @Test
+    void allowedBrowserOriginsGetCors() throws Exception {
+        HttpResponse<String> preflight = send(HttpRequest.newBuilder(uri)
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://localhost:6274")
+                .header("Access-Control-Request-Method", "POST"));
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("http://localhost:6274");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse(""))
+                .contains("Mcp-Session-Id").contains("MCP-Protocol-Version").contains("Last-Event-ID");
+        HttpResponse<String> init = send(post(INIT.formatted("2025-11-25"), null).header("Origin",
+                "http://127.0.0.1:6274"));
+        assertThat(init.headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("Mcp-Session-Id");
+        HttpResponse<String> evil = send(HttpRequest.newBuilder(uri)
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://evil.example"));
+        assertThat(evil.statusCode()).isEqualTo(403);
+        assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
     void otherMethodsAre405WithAllow() throws Exception {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri).method("PUT", HttpRequest.BodyPublishers.noBody()));
         assertThat(r.statusCode()).isEqualTo(405);
