@@ -21,6 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.erlmcp.health.HealthCheck;
 import io.erlmcp.transport.McpServerEndpoint;
 
 /**
@@ -29,7 +30,9 @@ import io.erlmcp.transport.McpServerEndpoint;
  * stays unsatisfied. When stdin ends the session closes and the framework stops, so {@code bin/erlmcp stdio} exits,
  * also when no engine ever came (a client that gives up must not leave a process behind).
  */
+// Unsatisfied outside stdio mode (no stream services): optional for the node's components health check.
 @Component(service = {}, configurationPid = StdioTransport.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = HealthCheck.OPTIONAL_COMPONENT + ":Boolean=true",
         immediate = true) // no service: the component exists to run the connection
 @Designate(ocd = StdioTransport.Config.class)
 public final class StdioTransport {
