@@ -77,7 +77,7 @@ final class Session implements ServerSession {
     }
 
     @Override
-    public MessageChannel attachStandalone(MessageChannel s) {
+    public synchronized MessageChannel attachStandalone(MessageChannel s) {
         MessageChannel old = standalone;
         standalone = s;
         return old;
