@@ -166,4 +166,39 @@ class GateAndLoadTest {
             timer.shutdownNow();
         }
     }
+
+    @Test
+    void unansweredClientRequestTimesOutAndPingWorksBothWays() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        Engine engine = new Engine(new Engine.Settings("s", null, "1", "", 10, Duration.ZERO, Duration.ofMillis(300)),
+                pool, timer, () -> null);
+        try {
+            engine.addTool(EngineTest.tool(ToolDefinition.of("ask", "a", ToolDefinition.EMPTY_OBJECT_SCHEMA),
+                    (c, ctx) -> ctx.sample(io.erlmcp.mcp.CreateMessageRequest.of("q", 10))
+                            .thenApply(r -> CallToolResult.text("answered"))), "k");
+            engine.addTool(EngineTest.tool(ToolDefinition.of("ping_client", "p", ToolDefinition.EMPTY_OBJECT_SCHEMA),
+                    (c, ctx) -> ctx.request("ping", null).thenApply(r -> CallToolResult.text("pong " + r))), "k");
+            Client c = new Client(engine.open(new TransportInfo("test", null, null), new Chan()), new Chan());
+            c.init();
+            Chan ch = new Chan();
+            CompletableFuture<Void> done = c.start(EngineTest.req(1, "tools/call", "{\"name\":\"ask\"}"), ch);
+            assertThat(ch.next().path("method").asText()).isEqualTo("sampling/createMessage");
+            done.get(5, TimeUnit.SECONDS);
+            assertThat(ch.all.get(1).path("result").path("isError").asBoolean()).isTrue();
+
+            Chan pc = new Chan();
+            CompletableFuture<Void> pdone = c.start(EngineTest.req(2, "tools/call", "{\"name\":\"ping_client\"}"), pc);
+            com.fasterxml.jackson.databind.JsonNode ping = pc.next();
+            assertThat(ping.path("method").asText()).isEqualTo("ping");
+            c.send("{\"jsonrpc\":\"2.0\",\"id\":\"" + ping.path("id").asText() + "\",\"result\":{}}");
+            pdone.get(5, TimeUnit.SECONDS);
+            assertThat(pc.all.get(1).path("result").path("content").get(0).path("text").asText()).isEqualTo("pong {}");
+            assertThat(c.pings()).isTrue();
+        } finally {
+            engine.shutdown();
+            pool.shutdownNow();
+            timer.shutdownNow();
+        }
+    }
 }
