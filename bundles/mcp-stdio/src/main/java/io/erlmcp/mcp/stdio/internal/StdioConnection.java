@@ -47,13 +47,15 @@ final class StdioConnection implements MessageChannel {
     private final Object engineLock = new Object();
     private McpServerEndpoint endpoint; // guarded by engineLock
     private ServerSession session; // guarded by engineLock
+    private boolean ready; // guarded by engineLock
     private volatile boolean open = true;
 
     private record Bound(McpServerEndpoint endpoint, ServerSession session) {
     }
 
     /**
-     * @param engineWaitMillis how long a line waits for an engine before it is refused
+     * @param engineWaitMillis how long a line waits for an engine (and for {@link #ready()}) before it is refused
+     *                         (without an engine) or served anyway
      * @param onEof runs once after stdin ended and the last queued message was written
      */
     StdioConnection(InputStream in, OutputStream out, int maxLineBytes, long engineWaitMillis, Runnable onEof) {
@@ -79,6 +81,18 @@ final class StdioConnection implements MessageChannel {
         closeSession();
         reader.interrupt();
         outbox.offer(END);
+    }
+
+    /**
+     * Lets the first line through: the node has started all its bundles. Until then lines wait (bounded, as for
+     * an engine), so that a client's first {@code tools/list} sees the tools of bundles that start after the
+     * engine.
+     */
+    void ready() {
+        synchronized (engineLock) {
+            ready = true;
+            engineLock.notifyAll();
+        }
     }
 
     /** The engine to serve with; a different engine ends the current session. */
@@ -115,7 +129,7 @@ final class StdioConnection implements MessageChannel {
         synchronized (engineLock) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(engineWaitMillis);
             long left = engineWaitMillis;
-            while (open && endpoint == null && left > 0) {
+            while (open && (endpoint == null || !ready) && left > 0) {
                 engineLock.wait(left);
                 left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             }

@@ -5,7 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -56,6 +60,8 @@ public final class StdioTransport {
     private static final Logger LOG = LoggerFactory.getLogger(StdioTransport.class);
 
     private final StdioConnection connection;
+    private final BundleContext context;
+    private final FrameworkListener started;
 
     @Activate
     public StdioTransport(@Reference(target = STDIO_TARGET) InputStream in,
@@ -76,8 +82,19 @@ public final class StdioTransport {
                 stopFramework(context);
             }
         });
+        // Serve once the node has started every bundle (tools of later start levels included).
+        started = event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                connection.ready();
+            }
+        };
+        this.context = context;
+        context.addFrameworkListener(started);
+        if (context.getBundle(Constants.SYSTEM_BUNDLE_ID).getState() == Bundle.ACTIVE) {
+            connection.ready();
+        }
         connection.start();
-        LOG.debug("stdio session started");
+        LOG.debug("stdio transport started");
     }
 
     /** The engine may come later and may be replaced: the stdin reader waits for it and outlives it. */
@@ -93,13 +110,14 @@ public final class StdioTransport {
 
     @Deactivate
     void deactivate() {
+        context.removeFrameworkListener(started);
         connection.stop();
     }
 
     private static void stopFramework(BundleContext context) {
         LOG.info("stdin closed; stopping");
         try {
-            context.getBundle(0).stop();
+            context.getBundle(Constants.SYSTEM_BUNDLE_ID).stop();
         } catch (BundleException | IllegalStateException e) {
             LOG.warn("Could not stop the framework after stdin closed", e);
         }

@@ -56,6 +56,7 @@ class StdioConnectionTest {
         connection = new StdioConnection(in, out, 200, 1_000, eof::countDown);
         connection.start();
         connection.endpoint(engine);
+        connection.ready();
         // One long-lived thread reads stdout: a piped stream fails once a thread that used it has died.
         Thread reader = new Thread(() -> {
             try {
@@ -167,6 +168,27 @@ class StdioConnectionTest {
         assertThat(refused.path("error").path("message").asText()).contains("no MCP engine");
         assertThat(eof.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(engine.opened).isEmpty();
+    }
+
+    @Test
+    void linesWaitUntilTheNodeHasStarted() throws Exception {
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        PipedOutputStream input = new PipedOutputStream(in);
+        PipedInputStream outReader = new PipedInputStream(1 << 16);
+        StdioConnection late = new StdioConnection(in, new PipedOutputStream(outReader), 200, 5_000, () -> { });
+        BufferedReader output = new BufferedReader(new InputStreamReader(outReader, StandardCharsets.UTF_8));
+        late.endpoint(engine);
+        late.start();
+        try {
+            input.write("{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
+            input.flush();
+            Thread.sleep(300);
+            assertThat(engine.opened).isEmpty();
+            late.ready();
+            assertThat(JSON.readTree(output.readLine()).path("id").asInt()).isEqualTo(12);
+        } finally {
+            late.stop();
+        }
     }
 
     @Test
