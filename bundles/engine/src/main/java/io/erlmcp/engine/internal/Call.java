@@ -47,6 +47,8 @@ final class Call implements McpContext, ToolCall {
     private final List<Runnable> onCancel = new ArrayList<>();
     private volatile boolean cancelled;
     private volatile Future<?> task;
+    /** The task this call runs for (a task-augmented {@code tools/call}), or {@code null}. */
+    volatile TaskState taskState;
 
     // tools/call
     private final String toolName;
@@ -154,6 +156,11 @@ final class Call implements McpContext, ToolCall {
         if (cancelled) {
             return;
         }
+        TaskState t = taskState;
+        if (t != null) {
+            sendForTask(t, json, kind);
+            return;
+        }
         MessageChannel ch = channel;
         if (!ch.isOpen()) {
             MessageChannel s = session.standalone();
@@ -162,6 +169,31 @@ final class Call implements McpContext, ToolCall {
             }
         }
         ch.send(json, kind);
+    }
+
+    /**
+     * A task's messages carry its related-task {@code _meta} and go to a waiting {@code tasks/result} when there
+     * is one, else to the session's standalone channel (the request that created the task was answered long ago).
+     */
+    private void sendForTask(TaskState t, byte[] json, MessageKind kind) {
+        JsonNode msg = Json.tree(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+        if (msg instanceof ObjectNode o) {
+            JsonNode p = o.get("params");
+            t.relate(p instanceof ObjectNode po ? po : o.putObject("params"));
+            json = Json.bytes(g -> g.writeTree(o));
+        }
+        MessageChannel ch = t.resultChannel;
+        if (ch == null || !ch.isOpen()) {
+            ch = session.standalone();
+        }
+        if (ch == null || !ch.isOpen()) {
+            ch = channel;
+        }
+        if (ch.isOpen()) {
+            ch.send(json, kind);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("Session {}: message of task {} dropped, no open channel", session.id, t.id);
+        }
     }
 
     @Override
@@ -239,6 +271,11 @@ final class Call implements McpContext, ToolCall {
         session.pending.put(rid, f);
         f.whenComplete((r, e) -> session.pending.remove(rid));
         f.orTimeout(session.engine.settings.clientRequestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        TaskState t = taskState;
+        if (t != null) {
+            t.inputRequested();
+            f.whenComplete((r, e) -> t.inputReceived());
+        }
         send(Rpc.request(rid, method, params), MessageKind.REQUEST);
         return f;
     }

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.erlmcp.drain.RequestGate;
 import io.erlmcp.mcp.CallToolResult;
@@ -37,6 +38,7 @@ import io.erlmcp.mcp.Content;
 import io.erlmcp.mcp.ErrorCodes;
 import io.erlmcp.mcp.GetPromptResult;
 import io.erlmcp.mcp.Implementation;
+import io.erlmcp.mcp.JsonText;
 import io.erlmcp.mcp.LoggingLevel;
 import io.erlmcp.mcp.McpException;
 import io.erlmcp.mcp.PromptArgument;
@@ -79,15 +81,33 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
      * @param pageSize             entries per list page
      * @param idleTimeout          a session without traffic for this long is closed ({@link Duration#ZERO}: never)
      * @param clientRequestTimeout how long a server-to-client request waits for its answer
+     * @param taskMaxTtl           the longest a task (2025-11-25) is kept after its creation; also the ttl of a
+     *                             task whose client asked for none
+     * @param taskPollInterval     the {@code pollInterval} suggested to clients polling a task
+     * @param maxTasksPerSession   tasks a session may hold at once (running or kept for their result)
      */
     public record Settings(String name, String title, String version, String instructions, int pageSize,
-            Duration idleTimeout, Duration clientRequestTimeout) {
+            Duration idleTimeout, Duration clientRequestTimeout, Duration taskMaxTtl, Duration taskPollInterval,
+            int maxTasksPerSession) {
         public Settings {
             if (pageSize < 1) {
                 throw new IllegalArgumentException("page size must be positive: " + pageSize);
             }
+            if (taskMaxTtl.toMillis() < 1 || taskPollInterval.isNegative() || maxTasksPerSession < 1) {
+                throw new IllegalArgumentException("task ttl and task limit must be positive");
+            }
+        }
+
+        /** Settings with the default task limits (1 h ttl, 1 s poll interval, 100 tasks per session). */
+        public Settings(String name, String title, String version, String instructions, int pageSize,
+                Duration idleTimeout, Duration clientRequestTimeout) {
+            this(name, title, version, instructions, pageSize, idleTimeout, clientRequestTimeout,
+                    Duration.ofHours(1), Duration.ofSeconds(1), 100);
         }
     }
+
+    /** The first protocol version with tasks. */
+    static final String TASKS_VERSION = "2025-11-25";
 
     final Settings settings;
     final Catalog catalog = new Catalog();
@@ -102,6 +122,8 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     private final AtomicLong expired = new AtomicLong();
     private final AtomicLong requestCount = new AtomicLong();
     private final byte[] capabilities;
+    /** {@link #capabilities} plus {@code tasks}, for sessions speaking {@value #TASKS_VERSION}. */
+    private final byte[] capabilitiesWithTasks;
 
     /**
      * @param handlers runs handler code (bounded; rejection answers "server busy"); owned by the caller
@@ -114,7 +136,16 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         this.handlers = handlers;
         this.timer = timer;
         this.gate = gate;
-        this.capabilities = Json.bytes(g -> {
+        this.capabilities = capabilities(false);
+        this.capabilitiesWithTasks = capabilities(true);
+        if (!settings.idleTimeout().isZero() && !settings.idleTimeout().isNegative()) {
+            long every = Math.max(1000, Math.min(30_000, settings.idleTimeout().toMillis() / 4));
+            timer.scheduleWithFixedDelay(this::expireIdle, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static byte[] capabilities(boolean tasks) {
+        return Json.bytes(g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("logging");
             g.writeEndObject();
@@ -130,12 +161,23 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             g.writeObjectFieldStart("tools");
             g.writeBooleanField("listChanged", true);
             g.writeEndObject();
+            if (tasks) {
+                // Tasks are bound to the session that created them, so listing them exposes nothing foreign.
+                g.writeObjectFieldStart("tasks");
+                g.writeObjectFieldStart("list");
+                g.writeEndObject();
+                g.writeObjectFieldStart("cancel");
+                g.writeEndObject();
+                g.writeObjectFieldStart("requests");
+                g.writeObjectFieldStart("tools");
+                g.writeObjectFieldStart("call");
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndObject();
+            }
             g.writeEndObject();
         });
-        if (!settings.idleTimeout().isZero() && !settings.idleTimeout().isNegative()) {
-            long every = Math.max(1000, Math.min(30_000, settings.idleTimeout().toMillis() / 4));
-            timer.scheduleWithFixedDelay(this::expireIdle, every, every, TimeUnit.MILLISECONDS);
-        }
     }
 
     /** Closes every session. */
@@ -516,6 +558,14 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
                 return getPrompt(s, id, params, ch);
             case "completion/complete":
                 return complete(s, id, params, ch);
+            case "tasks/get":
+                return done(id, task(s, params).writer());
+            case "tasks/result":
+                return taskResult(s, id, task(s, params), ch);
+            case "tasks/list":
+                return done(id, listTasks(s, params));
+            case "tasks/cancel":
+                return done(id, cancelTask(s, task(s, params)).writer());
             case "logging/setLevel": {
                 LoggingLevel level = LoggingLevel.fromWire(params == null ? null : params.path("level").asText(null));
                 if (level == null) {
@@ -562,7 +612,8 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             g.writeStartObject();
             g.writeStringField("protocolVersion", version);
             g.writeFieldName("capabilities");
-            g.writeRawValue(new String(capabilities, java.nio.charset.StandardCharsets.UTF_8));
+            g.writeRawValue(new String(TASKS_VERSION.equals(version) ? capabilitiesWithTasks : capabilities,
+                    java.nio.charset.StandardCharsets.UTF_8));
             g.writeObjectFieldStart("serverInfo");
             g.writeStringField("name", settings.name());
             g.writeStringField("version", settings.version());
@@ -716,9 +767,8 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         }
         JsonNode a = params.get("arguments");
         ObjectNode args = a != null && a.isObject() ? (ObjectNode) a : Json.object();
-        Call call = new Call(s, id, ch, params, name, args);
         boolean badType = a != null && !a.isNull() && !a.isObject();
-        return invoke(s, id, call, entry.key(), c -> {
+        Invocation inv = c -> {
             // Look the handler up again: the gate may have held us through a reload.
             Catalog.ToolEntry e = catalog.snapshot().tools().get(name);
             if (e == null) {
@@ -753,7 +803,198 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
                 }
                 return toolResult(e, res);
             });
+        };
+        if (TASKS_VERSION.equals(s.version)) {
+            // Older sessions were offered no tasks capability: they get a plain call, task field or not.
+            String support = entry.def().taskSupport();
+            JsonNode task = params.get("task");
+            if (task != null && !task.isNull()) {
+                if (!task.isObject()) {
+                    throw McpException.invalidParams("Invalid params: task must be an object");
+                }
+                if (!"optional".equals(support) && !"required".equals(support)) {
+                    throw new McpException(ErrorCodes.METHOD_NOT_FOUND, "Tool " + name
+                            + " does not support task-augmented calls (execution.taskSupport: "
+                            + (support == null ? "absent" : support) + ")");
+                }
+                return startTask(s, id, params, task, name, args, entry.key(), inv, ch);
+            }
+            if ("required".equals(support)) {
+                throw new McpException(ErrorCodes.METHOD_NOT_FOUND, "Tool " + name
+                        + " must be called as a task (execution.taskSupport: required)");
+            }
+        }
+        Call call = new Call(s, id, ch, params, name, args);
+        return invoke(s, id, call, entry.key(), inv);
+    }
+
+    // ------------------------------------------------------------------ tasks (2025-11-25, experimental)
+
+    private CompletableFuture<byte[]> startTask(Session s, JsonNode id, JsonNode params, JsonNode taskParams,
+            String name, ObjectNode args, String key, Invocation inv, MessageChannel ch) {
+        long max = settings.taskMaxTtl().toMillis();
+        long ttl = max;
+        JsonNode requested = taskParams.get("ttl");
+        if (requested != null && !requested.isNull()) {
+            if (!requested.isNumber() || requested.asDouble() < 0) {
+                throw McpException.invalidParams("Invalid params: task.ttl must be a non-negative number");
+            }
+            ttl = Math.max(1, Math.min(max, requested.asLong()));
+        }
+        if (s.tasks.size() >= settings.maxTasksPerSession()) {
+            throw new McpException(ErrorCodes.INTERNAL_ERROR, "Too many tasks: the session holds "
+                    + s.tasks.size() + " (limit " + settings.maxTasksPerSession() + ")");
+        }
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        String tid = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        TaskState t = new TaskState(tid, s.taskSeq.incrementAndGet(), ttl, settings.taskPollInterval().toMillis());
+        s.tasks.put(tid, t);
+        try {
+            t.expiry = timer.schedule(() -> expireTask(s, t), ttl, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Task {} gets no expiry: engine stopping", tid);
+        }
+        // Written before the handler starts, so the client always sees the task begin as working.
+        byte[] created = Rpc.result(id, g -> {
+            g.writeStartObject();
+            g.writeFieldName("task");
+            t.writer().write(g);
+            g.writeEndObject();
         });
+        Call call = new Call(s, id, ch, params, name, args);
+        call.taskState = t;
+        t.call = call;
+        invoke(s, TextNode.valueOf("erlmcp-task:" + tid), call, key, inv)
+                .whenComplete((response, e) -> finishTask(s, t, response, e));
+        return CompletableFuture.completedFuture(created);
+    }
+
+    private void finishTask(Session s, TaskState t, byte[] response, Throwable e) {
+        t.call = null;
+        boolean changed;
+        if (e != null) {
+            changed = t.finish(null, Json.tree("{\"code\":" + ErrorCodes.INTERNAL_ERROR + ",\"message\":"
+                    + Json.string(g -> g.writeString("Internal error: " + message(unwrap(e)))) + "}"), message(e));
+        } else if (response == null) {
+            changed = t.transition(TaskState.CANCELLED, "The task was cancelled.");
+        } else {
+            JsonNode msg = Json.tree(new String(response, java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode err = msg.get("error");
+            if (err != null) {
+                changed = t.finish(null, err, err.path("message").asText("failed"));
+            } else {
+                JsonNode r = msg.get("result");
+                String failure = null;
+                if (r.path("isError").asBoolean(false)) {
+                    failure = r.path("content").path(0).path("text").asText("The tool reported an error.");
+                }
+                changed = t.finish(r, null, failure);
+            }
+        }
+        if (changed) {
+            notifyStatus(s, t);
+        }
+    }
+
+    /** {@code notifications/tasks/status} on the standalone channel; optional for receivers, so best effort. */
+    private static void notifyStatus(Session s, TaskState t) {
+        try {
+            s.sendStandalone(Rpc.notification("notifications/tasks/status", t.writer()), MessageKind.NOTIFICATION);
+        } catch (RuntimeException e) {
+            LOG.debug("Session {}: task status notification failed: {}", s.id, e.toString());
+        }
+    }
+
+    private void expireTask(Session s, TaskState t) {
+        s.tasks.remove(t.id, t);
+        if (t.transition(TaskState.CANCELLED, "The task expired.")) {
+            Call c = t.call;
+            if (c != null) {
+                c.cancel("task expired");
+            }
+        }
+    }
+
+    private static void requireTasks(Session s) {
+        if (!TASKS_VERSION.equals(s.version)) {
+            throw new McpException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: tasks need protocol version "
+                    + TASKS_VERSION + "; the session speaks " + s.version);
+        }
+    }
+
+    private static TaskState task(Session s, JsonNode params) {
+        requireTasks(s);
+        TaskState t = s.tasks.get(requiredString(params, "taskId"));
+        if (t == null) {
+            throw McpException.invalidParams("Failed to retrieve task: Task not found");
+        }
+        return t;
+    }
+
+    /** Answers once the task is terminal, with exactly what the tool call would have answered. */
+    private static CompletableFuture<byte[]> taskResult(Session s, JsonNode id, TaskState t, MessageChannel ch) {
+        if (!t.isTerminal()) {
+            t.resultChannel = ch; // the task's requests (elicitation, sampling) reach the waiting client here
+        }
+        return t.terminal.thenApply(v -> {
+            if (t.resultChannel == ch) {
+                t.resultChannel = null;
+            }
+            JsonNode err = t.error();
+            JsonNode r = t.result();
+            if (r != null) {
+                ObjectNode copy = (ObjectNode) r.deepCopy();
+                t.relate(copy);
+                return Rpc.result(id, g -> g.writeTree(copy));
+            }
+            if (err != null) {
+                return Rpc.error(id, err.path("code").asInt(ErrorCodes.INTERNAL_ERROR),
+                        err.path("message").asText(""), err.get("data"));
+            }
+            // Cancelled (or expired) before an outcome: there is no result to return.
+            return Rpc.error(id, ErrorCodes.INTERNAL_ERROR, "Task " + t.id + " was cancelled; it has no result",
+                    JsonText.of("{\"taskId\":" + Json.string(g -> g.writeString(t.id))
+                            + ",\"status\":\"cancelled\"}"));
+        });
+    }
+
+    private Json.Writer listTasks(Session s, JsonNode params) {
+        requireTasks(s);
+        long after = 0;
+        JsonNode cursor = params == null ? null : params.get("cursor");
+        if (cursor != null && !cursor.isNull()) {
+            after = decodeCursor(cursor);
+        }
+        long from = after;
+        List<TaskState> all = s.tasks.values().stream().filter(t -> t.seq > from)
+                .sorted(java.util.Comparator.comparingLong(t -> t.seq)).toList();
+        List<TaskState> page = all.subList(0, Math.min(all.size(), settings.pageSize()));
+        boolean more = all.size() > page.size();
+        return g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("tasks");
+            for (TaskState t : page) {
+                t.writer().write(g);
+            }
+            g.writeEndArray();
+            if (more) {
+                g.writeStringField("nextCursor", encodeCursor((int) page.get(page.size() - 1).seq));
+            }
+            g.writeEndObject();
+        };
+    }
+
+    private static TaskState cancelTask(Session s, TaskState t) {
+        if (!t.transition(TaskState.CANCELLED, "The task was cancelled by request.")) {
+            throw McpException.invalidParams("Cannot cancel task: already in terminal status '" + t.status() + "'");
+        }
+        Call c = t.call;
+        if (c != null) {
+            c.cancel("task cancelled");
+        }
+        notifyStatus(s, t);
+        return t;
     }
 
     private static Json.Writer errorResult(String text) {

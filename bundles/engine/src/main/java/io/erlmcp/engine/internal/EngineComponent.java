@@ -70,7 +70,9 @@ public final class EngineComponent implements McpServerEndpoint, SessionRegistry
         Engine.Settings settings = new Engine.Settings(config.server_name(),
                 config.server_title().isEmpty() ? null : config.server_title(), version, config.instructions(),
                 config.page_size(), Duration.ofSeconds(Math.max(0, config.idle_timeout_seconds())),
-                Duration.ofSeconds(Math.max(1, config.client_request_timeout_seconds())));
+                Duration.ofSeconds(Math.max(1, config.client_request_timeout_seconds())),
+                Duration.ofSeconds(Math.max(1, config.task_max_ttl_seconds())),
+                Duration.ofMillis(Math.max(0, config.task_poll_interval_ms())), config.task_max_per_session());
         this.handlers = new ThreadPoolExecutor(pool, pool, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.handler_queue_size()), threads("erlmcp-handler-"));
         this.handlers.allowCoreThreadTimeOut(true);

@@ -34,4 +34,14 @@ public @interface EngineConfig {
 
     @AttributeDefinition(description = "seconds a server-to-client request (sampling, elicitation, roots) waits")
     long client_request_timeout_seconds() default 300;
+
+    @AttributeDefinition(description = "longest time in seconds a task (tools/call as a task, protocol 2025-11-25) "
+            + "and its result are kept after creation; a client's larger ttl is cut to it")
+    long task_max_ttl_seconds() default 3600;
+
+    @AttributeDefinition(description = "pollInterval in milliseconds suggested to clients polling a task")
+    long task_poll_interval_ms() default 1000;
+
+    @AttributeDefinition(description = "tasks one session may hold at once (running or kept for tasks/result)")
+    int task_max_per_session() default 100;
 }

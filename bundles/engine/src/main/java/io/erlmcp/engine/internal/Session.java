@@ -46,6 +46,9 @@ final class Session implements ServerSession {
     /** Server-to-client requests awaiting an answer, by id. */
     final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    /** Tasks (2025-11-25) this session created, by task id. */
+    final Map<String, TaskState> tasks = new ConcurrentHashMap<>();
+    final AtomicLong taskSeq = new AtomicLong();
     final AtomicLong requests = new AtomicLong();
     private final AtomicLong nextRequestId = new AtomicLong();
 
@@ -132,6 +135,14 @@ final class Session implements ServerSession {
             c.cancel("session closed");
         }
         running.clear();
+        for (TaskState t : tasks.values()) {
+            t.transition(TaskState.CANCELLED, "The session ended.");
+            java.util.concurrent.ScheduledFuture<?> x = t.expiry;
+            if (x != null) {
+                x.cancel(false);
+            }
+        }
+        tasks.clear();
         McpException ended = new McpException(io.erlmcp.mcp.ErrorCodes.INTERNAL_ERROR, "session closed");
         pending.values().forEach(f -> f.completeExceptionally(ended));
         pending.clear();
