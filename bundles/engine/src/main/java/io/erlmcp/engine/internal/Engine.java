@@ -762,9 +762,12 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     private CompletableFuture<byte[]> callTool(Session s, JsonNode id, JsonNode params, MessageChannel ch) {
         String name = requiredString(params, "name");
         Catalog.ToolEntry entry = catalog.snapshot().tools().get(name);
-        if (entry == null) {
+        if (entry == null && gate.get() == null) {
             throw McpException.invalidParams("Unknown tool: " + name);
         }
+        // A tool missing now may be mid-reload: the gate holds UNKNOWN calls through every swap, and the
+        // lookup after admission decides whether it is really unknown.
+        String key = entry != null ? entry.key() : RequestGate.UNKNOWN;
         JsonNode a = params.get("arguments");
         ObjectNode args = a != null && a.isObject() ? (ObjectNode) a : Json.object();
         boolean badType = a != null && !a.isNull() && !a.isObject();
@@ -804,7 +807,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
                 return toolResult(e, res);
             });
         };
-        if (TASKS_VERSION.equals(s.version)) {
+        if (TASKS_VERSION.equals(s.version) && entry != null) {
             // Older sessions were offered no tasks capability: they get a plain call, task field or not.
             String support = entry.def().taskSupport();
             JsonNode task = params.get("task");
@@ -825,7 +828,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             }
         }
         Call call = new Call(s, id, ch, params, name, args);
-        return invoke(s, id, call, entry.key(), inv);
+        return invoke(s, id, call, key, inv);
     }
 
     // ------------------------------------------------------------------ tasks (2025-11-25, experimental)

@@ -97,6 +97,41 @@ class GateAndLoadTest {
         }
     }
 
+    @Test
+    void aToolMissingMidReloadIsHeldAsUnknownAndAnswersOnceItIsBack() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        HoldingGate gate = new HoldingGate();
+        Engine engine = new Engine(new Engine.Settings("s", null, "1", "", 10, Duration.ZERO, Duration.ofSeconds(5)),
+                pool, timer, () -> gate);
+        try {
+            Client c = new Client(engine.open(new TransportInfo("test", null, null), new Chan()), new Chan());
+            c.init();
+            // The old revision's tool is gone and the new one not yet registered: the call waits at the gate.
+            Chan ch = new Chan();
+            CompletableFuture<Void> done = c.start(EngineTest.req(7, "tools/call",
+                    "{\"name\":\"echo\",\"arguments\":{\"message\":\"v2\"}}"), ch);
+            Thread.sleep(100);
+            assertThat(ch.all).isEmpty();
+            assertThat(gate.keys).containsExactly(RequestGate.UNKNOWN);
+            engine.addTool(EngineTest.tool(ToolDefinition.of("echo", "e", EngineTest.ECHO_SCHEMA),
+                    (call, ctx) -> CallToolResult.text(call.string("message"))), "com.example.tools");
+            gate.open.complete(null);
+            done.get(5, TimeUnit.SECONDS);
+            assertThat(ch.all.get(0).path("result").path("content").get(0).path("text").asText()).isEqualTo("v2");
+
+            // A name that is still unknown after admission is the usual -32602.
+            Chan unknown = new Chan();
+            c.start(EngineTest.req(8, "tools/call", "{\"name\":\"nope\",\"arguments\":{}}"), unknown)
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(unknown.all.get(0).path("error").path("code").asInt()).isEqualTo(-32602);
+        } finally {
+            engine.shutdown();
+            pool.shutdownNow();
+            timer.shutdownNow();
+        }
+    }
+
     /** Not a benchmark: shows that the echo path has no gross overhead (prints calls per second). */
     @Test
     void echoThroughputSmoke() throws Exception {
