@@ -2,19 +2,12 @@
 package io.erlmcp.itests.reload;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
+import io.erlmcp.itests.TestBundles;
 import io.erlmcp.itests.reload.fixture.EchoFixture;
 import io.erlmcp.itests.reload.fixture.FailingActivator;
 
@@ -123,27 +116,14 @@ final class Fixtures {
     }
 
     private static Path write(Path target, Map<String, String> headers, Map<String, byte[]> entries) throws IOException {
-        Manifest mf = new Manifest();
-        headers.forEach((k, v) -> mf.getMainAttributes().put(new Attributes.Name(k), v));
-        Path tmp = Files.createTempFile(target.getParent() == null ? Path.of(".") : Files.createDirectories(target.getParent()).getParent(),
-                "fixture", ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jar = new JarOutputStream(out, mf)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                jar.putNextEntry(new JarEntry(e.getKey()));
-                jar.write(e.getValue());
-                jar.closeEntry();
-            }
-        }
-        return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return TestBundles.write(target, headers, entries);
     }
 
     private static String classFile(Class<?> type) {
-        return type.getName().replace('.', '/') + ".class";
+        return TestBundles.classFile(type);
     }
 
     private static byte[] classBytes(Class<?> type) throws IOException {
-        try (InputStream in = type.getClassLoader().getResourceAsStream(classFile(type))) {
-            return in.readAllBytes();
-        }
+        return TestBundles.classBytes(type);
     }
 }
