@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -80,6 +81,7 @@ class SseTransportTest {
         final HttpResponse<InputStream> response;
         final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
+        final CountDownLatch ended = new CountDownLatch(1);
 
         Stream(HttpResponse<InputStream> response) {
             this.response = response;
@@ -112,6 +114,8 @@ class SseTransportTest {
                 }
             } catch (Exception closed) {
                 // the test closed the stream
+            } finally {
+                ended.countDown();
             }
         }
 
@@ -217,6 +221,34 @@ class SseTransportTest {
         assertThat(post(target, request(2, "notify", "{}")).statusCode()).isEqualTo(202);
         assertThat(s.nextMessage().path("method").asText()).isEqualTo("notifications/tools/list_changed");
         assertThat(s.nextMessage().path("result").path("notified").asBoolean()).isTrue();
+    }
+
+    @Test
+    void messagesSentWhileTheSessionOpensFollowTheEndpointEvent() throws Exception {
+        endpoint.greetOnOpen = true;
+        Stream s = openSse();
+        endpointOf(s);
+        assertThat(s.nextMessage().path("params").path("data").asText()).isEqualTo("hello");
+    }
+
+    @Test
+    void theEngineClosingTheSessionEndsTheStream() throws Exception {
+        Stream s = openSse();
+        String target = endpointOf(s);
+        String id = target.substring(target.indexOf('=') + 1);
+        endpoint.sessions.get(id).close();
+        assertThat(s.ended.await(5, TimeUnit.SECONDS)).as("stream ended").isTrue();
+        assertThat(post(target, request(1, "ping", "{}")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void stoppingTheTransportEndsStreamsAndClosesSessions() throws Exception {
+        Stream s = openSse();
+        String target = endpointOf(s);
+        String id = target.substring(target.indexOf('=') + 1);
+        transport.deactivate();
+        assertThat(s.ended.await(5, TimeUnit.SECONDS)).as("stream ended").isTrue();
+        assertThat(endpoint.sessions).doesNotContainKey(id);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,9 @@ final class TestEndpoint implements McpServerEndpoint {
         }
     }
 
-    final List<TransportInfo> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Sends a notification on the standalone channel from inside {@code open}, before the id is known. */
+    volatile boolean greetOnOpen;
+    final List<TransportInfo> opened = new CopyOnWriteArrayList<>();
 
     @Override
     public ServerSession open(TransportInfo transport, MessageChannel standalone) {
@@ -88,6 +91,10 @@ final class TestEndpoint implements McpServerEndpoint {
         random.nextBytes(id);
         TestSession s = new TestSession(HexFormat.of().formatHex(id), standalone);
         sessions.put(s.id, s);
+        if (greetOnOpen && standalone != null) {
+            standalone.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"hello\"}}"
+                    .getBytes(StandardCharsets.UTF_8), MessageKind.NOTIFICATION);
+        }
         return s;
     }
 
