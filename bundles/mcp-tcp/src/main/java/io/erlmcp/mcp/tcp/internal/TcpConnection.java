@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.mcp.tcp.internal;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.erlmcp.transport.Inbound;
+import io.erlmcp.transport.McpServerEndpoint;
+import io.erlmcp.transport.MessageChannel;
+import io.erlmcp.transport.MessageKind;
+import io.erlmcp.transport.ServerSession;
+import io.erlmcp.transport.TransportInfo;
+
+/**
+ * One MCP session over one TCP connection: a reader (a pool thread for the connection's life) hands every line
+ * to the session; outgoing messages wait in a queue bounded in messages and bytes and are written by a drain
+ * task on the pool, one line each. A send that would pass a bound closes the connection (which also unblocks a
+ * writer stuck on a client that does not read).
+ */
+final class TcpConnection implements MessageChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
+
+    private final Socket socket;
+    private final McpServerEndpoint endpoint;
+    private final TcpSettings settings;
+    private final Executor pool;
+    private final Consumer<TcpConnection> onClosed;
+    private final String remote;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object lock = new Object();
+    private final ArrayDeque<byte[]> outbox = new ArrayDeque<>(); // guarded by lock
+    private long queuedBytes; // guarded by lock
+    private int peakMessages; // guarded by lock
+    private long peakBytes; // guarded by lock
+    private boolean draining; // guarded by lock
+    private volatile OutputStream out;
+    private volatile ServerSession session;
+    private volatile long lastActivity = System.nanoTime();
+    private volatile String closeReason;
+
+    TcpConnection(Socket socket, McpServerEndpoint endpoint, TcpSettings settings, Executor pool,
+            Consumer<TcpConnection> onClosed) {
+        this.socket = socket;
+        this.endpoint = endpoint;
+        this.settings = settings;
+        this.pool = pool;
+        this.onClosed = onClosed;
+        this.remote = socket.getRemoteSocketAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                : String.valueOf(socket.getRemoteSocketAddress());
+    }
+
+    /** The reader: runs on a pool thread until the connection ends. */
+    void run() {
+        try {
+            socket.setTcpNoDelay(true);
+            // Reads wake up at least every idle timeout, to check for activity in either direction.
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeoutMillis()));
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+            out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            session = endpoint.open(new TransportInfo("tcp", remote, null), this);
+            LOG.debug("tcp session {} opened for {}", session.id(), remote);
+            if (closed.get()) {
+                session.close();
+                return;
+            }
+            readLoop(in);
+            close("end of input");
+        } catch (IOException e) {
+            close(closed.get() ? closeReason : "read failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("tcp connection {} failed", remote, e);
+            close("internal error");
+        }
+    }
+
+    private void readLoop(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean overLong = false;
+        byte[] buffer = new byte[8192];
+        int max = settings.maxLineBytes();
+        while (!closed.get()) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (SocketTimeoutException e) {
+                if (System.nanoTime() - lastActivity >= settings.idleTimeoutMillis() * 1_000_000L) {
+                    close("idle for " + settings.idleTimeoutMillis() + " ms");
+                    return;
+                }
+                continue;
+            }
+            if (n < 0) {
+                if (line.size() > 0 || overLong) {
+                    frame(line.toByteArray(), overLong);
+                }
+                return;
+            }
+            lastActivity = System.nanoTime();
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] != '\n') {
+                    continue;
+                }
+                if (!overLong && line.size() + (i - start) > max) {
+                    overLong = true;
+                }
+                if (!overLong) {
+                    line.write(buffer, start, i - start);
+                }
+                frame(line.toByteArray(), overLong);
+                line.reset();
+                overLong = false;
+                start = i + 1;
+            }
+            if (start < n && !overLong) {
+                if (line.size() + (n - start) > max) {
+                    overLong = true;
+                    line.reset();
+                } else {
+                    line.write(buffer, start, n - start);
+                }
+            }
+        }
+    }
+
+    private void frame(byte[] line, boolean overLong) {
+        if (overLong) {
+            LOG.debug("tcp {}: dropped an input line longer than {} bytes", remote, settings.maxLineBytes());
+            send(TcpSettings.error(-32600, "Invalid Request: message longer than " + settings.maxLineBytes()
+                    + " bytes"), MessageKind.RESPONSE);
+            return;
+        }
+        int length = line.length;
+        if (length > 0 && line[length - 1] == '\r') {
+            length--;
+        }
+        boolean blank = true;
+        for (int i = 0; i < length && blank; i++) {
+            blank = line[i] == ' ' || line[i] == '\t' || line[i] == '\r';
+        }
+        if (blank) {
+            return;
+        }
+        byte[] frame = length == line.length ? line : Arrays.copyOf(line, length);
+        ServerSession s = session;
+        try {
+            Inbound inbound = endpoint.parse(frame);
+            // A frame that failed to parse is answered by the session with the engine's error response.
+            s.receive(inbound, this).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    LOG.warn("tcp request failed", failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("tcp frame failed", e);
+            send(TcpSettings.error(-32603, "Internal error"), MessageKind.RESPONSE);
+        }
+    }
+
+    @Override
+    public void send(byte[] json, MessageKind kind) {
+        if (closed.get()) {
+            return;
+        }
+        boolean overflow;
+        boolean startDrain = false;
+        synchronized (lock) {
+            overflow = outbox.size() + 1 > settings.queueMaxMessages()
+                    || queuedBytes + json.length > settings.queueMaxBytes();
+            if (!overflow) {
+                outbox.add(json);
+                queuedBytes += json.length;
+                peakMessages = Math.max(peakMessages, outbox.size());
+                peakBytes = Math.max(peakBytes, queuedBytes);
+                if (!draining) {
+                    draining = true;
+                    startDrain = true;
+                }
+            }
+        }
+        if (overflow) {
+            LOG.warn("tcp client {} reads too slowly (more than {} messages or {} bytes queued); closing", remote,
+                    settings.queueMaxMessages(), settings.queueMaxBytes());
+            close("outgoing queue full");
+            return;
+        }
+        if (startDrain) {
+            try {
+                pool.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                close("no thread to write");
+            }
+        }
+    }
+
+    /** The writer: writes queued messages until the queue is empty, then ends (the next send starts another). */
+    private void drain() {
+        try {
+            while (true) {
+                byte[] message;
+                boolean last;
+                synchronized (lock) {
+                    message = outbox.poll();
+                    if (message == null) {
+                        draining = false;
+                        return;
+                    }
+                    last = outbox.isEmpty();
+                }
+                for (int i = 0; i < message.length; i++) {
+                    if (message[i] == '\n' || message[i] == '\r') {
+                        message[i] = ' '; // whitespace in JSON; a raw line break would split the message
+                    }
+                }
+                OutputStream o = out;
+                o.write(message);
+                o.write('\n');
+                if (last) {
+                    o.flush();
+                }
+                lastActivity = System.nanoTime();
+                synchronized (lock) {
+                    queuedBytes -= message.length;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                draining = false;
+            }
+            close(closed.get() ? closeReason : "write failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /** Closes the socket and the session; idempotent. */
+    void close(String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = reason;
+        LOG.debug("tcp connection {} closed: {}", remote, reason);
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("Closing {} failed", remote, e);
+        }
+        synchronized (lock) {
+            outbox.clear();
+            queuedBytes = 0;
+        }
+        ServerSession s = session;
+        if (s != null) {
+            s.close();
+        }
+        onClosed.accept(this);
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+
+    ServerSession session() {
+        return session;
+    }
+
+    int peakQueuedMessages() {
+        synchronized (lock) {
+            return peakMessages;
+        }
+    }
+
+    long peakQueuedBytes() {
+        synchronized (lock) {
+            return peakBytes;
+        }
+    }
+}
