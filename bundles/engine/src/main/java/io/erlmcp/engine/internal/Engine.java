@@ -48,6 +48,8 @@ import io.erlmcp.mcp.ResourceUpdates;
 import io.erlmcp.mcp.SessionInfo;
 import io.erlmcp.mcp.SessionRegistry;
 import io.erlmcp.mcp.SessionStats;
+import io.erlmcp.session.SessionRecord;
+import io.erlmcp.session.SessionStore;
 import io.erlmcp.transport.Inbound;
 import io.erlmcp.transport.McpServerEndpoint;
 import io.erlmcp.transport.MessageChannel;
@@ -68,6 +70,8 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     static final String LATEST = VERSIONS.get(0);
     private static final int MAX_COMPLETIONS = 100;
     private static final long LIST_CHANGED_DELAY_MS = 50;
+    /** How often, at most, a session's last-active time is written to the session store. */
+    static final long STORE_SYNC_MS = 5000;
 
     private static final int TOOLS = 1;
     private static final int RESOURCES = 2;
@@ -114,6 +118,9 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     private final ExecutorService handlers;
     private final ScheduledExecutorService timer;
     private final Supplier<RequestGate> gate;
+    private final Supplier<SessionStore> store;
+    /** Set by {@link #shutdown()}: from then on this instance resumes nothing from the store. */
+    private volatile boolean stopped;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger listChanged = new AtomicInteger();
@@ -132,10 +139,20 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
      */
     public Engine(Settings settings, ExecutorService handlers, ScheduledExecutorService timer,
             Supplier<RequestGate> gate) {
+        this(settings, handlers, timer, gate, () -> null);
+    }
+
+    /**
+     * @param store the session store, or a supplier of {@code null}: where sessions outlive this engine instance
+     */
+    public Engine(Settings settings, ExecutorService handlers, ScheduledExecutorService timer,
+            Supplier<RequestGate> gate, Supplier<SessionStore> store) {
         this.settings = settings;
         this.handlers = handlers;
         this.timer = timer;
         this.gate = gate;
+        this.store = store;
+        timer.scheduleWithFixedDelay(this::syncStore, STORE_SYNC_MS, STORE_SYNC_MS, TimeUnit.MILLISECONDS);
         this.capabilities = capabilities(false);
         this.capabilitiesWithTasks = capabilities(true);
         if (!settings.idleTimeout().isZero() && !settings.idleTimeout().isNegative()) {
@@ -180,9 +197,156 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         });
     }
 
-    /** Closes every session. */
+    /**
+     * Ends this engine instance: cancels every running request and forgets every session, but keeps the sessions'
+     * records in the session store, so that the next engine instance resumes them with the same ids.
+     */
     public void shutdown() {
-        new ArrayList<>(sessions.values()).forEach(Session::close);
+        stopped = true;
+        for (Session s : new ArrayList<>(sessions.values())) {
+            persist(s);
+            s.detach();
+        }
+    }
+
+    // ------------------------------------------------------------------ session store
+
+    /** Writes the session's record to the store, if there is one and the session has been initialized. */
+    void persist(Session s) {
+        SessionStore st = store.get();
+        if (st == null || s.version == null) {
+            return;
+        }
+        try {
+            // Under the lock so that a session closed meanwhile is not written back after its removal.
+            synchronized (s.storeLock) {
+                if (s.isClosed()) {
+                    return;
+                }
+                long active = s.lastActive;
+                st.put(s.record());
+                s.storedActive = active;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Session {}: writing to the session store failed: {}", s.id, e.toString());
+        }
+    }
+
+    private void unstore(Session s) {
+        SessionStore st = store.get();
+        if (st == null) {
+            return;
+        }
+        try {
+            synchronized (s.storeLock) {
+                st.remove(s.id);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Session {}: removing it from the session store failed: {}", s.id, e.toString());
+        }
+    }
+
+    /** Brings the store's last-active times up to date (timer; never on the request path). */
+    private void syncStore() {
+        try {
+            if (store.get() == null) {
+                return;
+            }
+            for (Session s : sessions.values()) {
+                if (s.lastActive - s.storedActive >= STORE_SYNC_MS) {
+                    persist(s);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Session store sync failed", e);
+        }
+    }
+
+    /**
+     * Resumes every stored session this instance does not know yet and writes the ones it serves: called when a
+     * store is bound (at activation, or when a store comes back).
+     */
+    public void restoreAll() {
+        SessionStore st = store.get();
+        if (st == null || stopped) {
+            return;
+        }
+        int n = 0;
+        try {
+            for (SessionRecord r : st.list()) {
+                if (!sessions.containsKey(r.id()) && restore(st, r) != null) {
+                    n++;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Restoring sessions from the session store failed", e);
+        }
+        if (n > 0) {
+            LOG.info("Resumed {} session(s) from the session store", n);
+        }
+        for (Session s : sessions.values()) {
+            persist(s); // a store that replaced another learns the sessions served here
+        }
+    }
+
+    /** @return the live session with this id, resumed from the store when this instance does not know it */
+    private Session lookup(String id) {
+        if (id == null) {
+            return null;
+        }
+        Session s = sessions.get(id);
+        if (s != null) {
+            return s;
+        }
+        SessionStore st = store.get();
+        if (st == null || stopped) {
+            return null;
+        }
+        try {
+            Optional<SessionRecord> r = st.get(id);
+            return r.isEmpty() ? null : restore(st, r.get());
+        } catch (RuntimeException e) {
+            LOG.warn("Session {}: reading the session store failed: {}", id, e.toString());
+            return null;
+        }
+    }
+
+    /** @return the session resumed from {@code r}, or {@code null} when it has expired meanwhile */
+    private Session restore(SessionStore st, SessionRecord r) {
+        long idle = settings.idleTimeout().toMillis();
+        if (idle > 0 && r.lastActive().toEpochMilli() < System.currentTimeMillis() - idle
+                && !"stdio".equals(r.transport())) {
+            st.remove(r.id());
+            expired.incrementAndGet();
+            return null;
+        }
+        Session s = new Session(this, r.id(), new TransportInfo(r.transport(), null, null), null, r.created());
+        s.version = r.protocolVersion();
+        s.clientInfoJson = r.clientInfoJson();
+        if (r.clientInfoJson() != null) {
+            s.clientInfo = implementation(Json.tree(r.clientInfoJson()));
+        }
+        s.clientCapabilities = r.clientCapabilitiesJson() == null ? null : Json.tree(r.clientCapabilitiesJson());
+        s.logLevel = r.logLevel() == null ? null : LoggingLevel.fromWire(r.logLevel());
+        s.subscriptions.addAll(r.subscriptions());
+        s.clientInitialized = r.clientInitialized();
+        s.lastActive = r.lastActive().toEpochMilli();
+        s.storedActive = s.lastActive;
+        s.initialized = r.initialized();
+        Session won = sessions.putIfAbsent(r.id(), s);
+        if (won != null) {
+            return won;
+        }
+        opened.incrementAndGet();
+        LOG.debug("Session {} resumed from the session store ({} over {})", r.id(), r.protocolVersion(),
+                r.transport());
+        return s;
+    }
+
+    private static Implementation implementation(JsonNode info) {
+        return info != null && info.isObject() ? new Implementation(info.path("name").asText(null),
+                info.path("version").asText(null), info.hasNonNull("title") ? info.get("title").asText() : null)
+                : null;
     }
 
     // ------------------------------------------------------------------ whiteboard
@@ -323,11 +487,14 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
 
     @Override
     public Optional<ServerSession> find(String sessionId) {
-        Session s = sessionId == null ? null : sessions.get(sessionId);
+        Session s = lookup(sessionId);
         return s == null || s.isClosed() ? Optional.empty() : Optional.of(s);
     }
 
-    void forget(Session s, boolean wasExpired) {
+    void forget(Session s, boolean wasExpired, boolean keepStored) {
+        if (!keepStored) {
+            unstore(s);
+        }
         if (sessions.remove(s.id, s)) {
             closed.incrementAndGet();
             if (wasExpired) {
@@ -359,13 +526,13 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
 
     @Override
     public Optional<SessionInfo> get(String id) {
-        Session s = id == null ? null : sessions.get(id);
+        Session s = lookup(id);
         return s == null ? Optional.empty() : Optional.of(s.info());
     }
 
     @Override
     public boolean terminate(String id) {
-        Session s = id == null ? null : sessions.get(id);
+        Session s = lookup(id);
         if (s == null) {
             return false;
         }
@@ -507,7 +674,12 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
 
     private void onNotification(Session s, String method, JsonNode params) {
         switch (method) {
-            case "notifications/initialized" -> s.clientInitialized = true;
+            case "notifications/initialized" -> {
+                if (!s.clientInitialized) {
+                    s.clientInitialized = true;
+                    persist(s);
+                }
+            }
             case "notifications/cancelled" -> {
                 JsonNode rid = params == null ? null : params.get("requestId");
                 if (Rpc.validId(rid)) {
@@ -547,10 +719,14 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             case "resources/read":
                 return readResource(s, id, params, ch);
             case "resources/subscribe":
-                s.subscriptions.add(requiredString(params, "uri"));
+                if (s.subscriptions.add(requiredString(params, "uri"))) {
+                    persist(s);
+                }
                 return done(id, Rpc.EMPTY);
             case "resources/unsubscribe":
-                s.subscriptions.remove(requiredString(params, "uri"));
+                if (s.subscriptions.remove(requiredString(params, "uri"))) {
+                    persist(s);
+                }
                 return done(id, Rpc.EMPTY);
             case "prompts/list":
                 return done(id, page("prompts", snap.promptJson(), params));
@@ -572,6 +748,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
                     throw McpException.invalidParams("Invalid params: unknown logging level");
                 }
                 s.logLevel = level;
+                persist(s);
                 return done(id, Rpc.EMPTY);
             }
             default:
@@ -603,11 +780,12 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         JsonNode info = params.get("clientInfo");
         s.clientCapabilities = caps != null && caps.isObject() ? caps : Json.object();
         if (info != null && info.isObject()) {
-            s.clientInfo = new Implementation(info.path("name").asText(null), info.path("version").asText(null),
-                    info.hasNonNull("title") ? info.get("title").asText() : null);
+            s.clientInfo = implementation(info);
+            s.clientInfoJson = info.toString();
         }
         s.version = version;
         s.initialized = true;
+        persist(s);
         return g -> {
             g.writeStartObject();
             g.writeStringField("protocolVersion", version);

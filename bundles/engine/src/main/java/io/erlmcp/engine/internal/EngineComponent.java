@@ -36,6 +36,7 @@ import io.erlmcp.mcp.SessionInfo;
 import io.erlmcp.mcp.SessionRegistry;
 import io.erlmcp.mcp.SessionStats;
 import io.erlmcp.mcp.Tool;
+import io.erlmcp.session.SessionStore;
 import io.erlmcp.transport.Inbound;
 import io.erlmcp.transport.McpServerEndpoint;
 import io.erlmcp.transport.MessageChannel;
@@ -59,6 +60,9 @@ public final class EngineComponent implements McpServerEndpoint, SessionRegistry
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile RequestGate gate;
 
+    /** Where sessions outlive this instance (engine reload); without one, sessions end with it. */
+    private volatile SessionStore store;
+
     @Activate
     public EngineComponent(EngineConfig config, BundleContext context) {
         int pool = config.handler_pool_size();
@@ -77,7 +81,7 @@ public final class EngineComponent implements McpServerEndpoint, SessionRegistry
                 new ArrayBlockingQueue<>(config.handler_queue_size()), threads("erlmcp-handler-"));
         this.handlers.allowCoreThreadTimeOut(true);
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("erlmcp-engine-timer-"));
-        this.engine = new Engine(settings, handlers, timer, () -> gate);
+        this.engine = new Engine(settings, handlers, timer, () -> gate, () -> store);
     }
 
     private static ThreadFactory threads(String prefix) {
@@ -94,6 +98,19 @@ public final class EngineComponent implements McpServerEndpoint, SessionRegistry
         engine.shutdown();
         handlers.shutdownNow();
         timer.shutdownNow();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetStore")
+    void setStore(SessionStore s) {
+        store = s;
+        engine.restoreAll(); // the sessions a previous engine instance served go on here
+    }
+
+    void unsetStore(SessionStore s) {
+        if (store == s) {
+            store = null;
+        }
     }
 
     private static String key(ServiceReference<?> ref) {

@@ -17,6 +17,7 @@ import io.erlmcp.mcp.Implementation;
 import io.erlmcp.mcp.LoggingLevel;
 import io.erlmcp.mcp.McpException;
 import io.erlmcp.mcp.SessionInfo;
+import io.erlmcp.session.SessionRecord;
 import io.erlmcp.transport.Inbound;
 import io.erlmcp.transport.MessageChannel;
 import io.erlmcp.transport.MessageKind;
@@ -29,14 +30,20 @@ final class Session implements ServerSession {
     final Engine engine;
     final String id;
     final TransportInfo transport;
-    final Instant created = Instant.now();
+    final Instant created;
     volatile long lastActive = System.currentTimeMillis();
+    /** {@link #lastActive} as last written to the session store. */
+    volatile long storedActive;
+    /** Orders writes of this session's record to the store. */
+    final Object storeLock = new Object();
     private volatile MessageChannel standalone;
 
     volatile String version;
     volatile boolean initialized;
     volatile boolean clientInitialized;
     volatile Implementation clientInfo;
+    /** The client's {@code clientInfo} as sent, for the session store. */
+    volatile String clientInfoJson;
     volatile JsonNode clientCapabilities;
     volatile LoggingLevel logLevel;
     private volatile boolean closed;
@@ -53,10 +60,24 @@ final class Session implements ServerSession {
     private final AtomicLong nextRequestId = new AtomicLong();
 
     Session(Engine engine, String id, TransportInfo transport, MessageChannel standalone) {
+        this(engine, id, transport, standalone, Instant.now());
+    }
+
+    Session(Engine engine, String id, TransportInfo transport, MessageChannel standalone, Instant created) {
         this.engine = engine;
         this.id = id;
         this.transport = transport;
         this.standalone = standalone;
+        this.created = created;
+    }
+
+    /** @return the session's resumable state, for the session store */
+    SessionRecord record() {
+        JsonNode caps = clientCapabilities;
+        LoggingLevel level = logLevel;
+        return new SessionRecord(id, transport.transport(), version, clientInfoJson,
+                caps == null ? null : caps.toString(), level == null ? null : level.wireName(),
+                Set.copyOf(subscriptions), initialized, clientInitialized, created, Instant.ofEpochMilli(lastActive));
     }
 
     @Override
@@ -120,17 +141,29 @@ final class Session implements ServerSession {
 
     @Override
     public void close() {
-        closeAs(false);
+        closeAs(false, false);
     }
 
     void closeAs(boolean expired) {
+        closeAs(expired, false);
+    }
+
+    /**
+     * Ends this instance of the session but keeps its record in the session store, so that another engine
+     * instance resumes it (the engine is being deactivated: reload, refresh, reconfiguration).
+     */
+    void detach() {
+        closeAs(false, true);
+    }
+
+    private void closeAs(boolean expired, boolean keepStored) {
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
         }
-        engine.forget(this, expired);
+        engine.forget(this, expired, keepStored);
         for (Call c : new ArrayList<>(running.values())) {
             c.cancel("session closed");
         }
