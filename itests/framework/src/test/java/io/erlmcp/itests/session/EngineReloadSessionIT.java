@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.itests.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.erlmcp.itests.TestBundles;
+import io.erlmcp.itests.mcp.fixture.GreetingTool;
+import io.erlmcp.session.SessionRecord;
+import io.erlmcp.session.SessionStore;
+import io.erlmcp.transport.McpServerEndpoint;
+import io.erlmcp.transport.MessageChannel;
+import io.erlmcp.transport.MessageKind;
+import io.erlmcp.transport.ServerSession;
+import io.erlmcp.transport.TransportInfo;
+
+/**
+ * Issue 5, live: a session opened on the real engine goes on, with the same id and its negotiated state, after the
+ * engine bundle is updated and refreshed (a new bundle revision, a new engine instance, a new
+ * {@link McpServerEndpoint} service), because its state lives in the node bundle's {@link SessionStore}.
+ */
+@ExtendWith(BundleContextExtension.class)
+@ExtendWith(ServiceExtension.class)
+class EngineReloadSessionIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ENGINE = "io.erlmcp.engine";
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 10_000)
+    SessionStore store;
+
+    private int nextId = 1;
+
+    @Test
+    void aSessionKeepsItsIdAndStateAcrossAnUpdateAndRefreshOfTheEngineBundle() throws Exception {
+        Bundle tool = install(greetingBundle(Files.createTempDirectory("itest-session").resolve("greeting.jar")));
+        ServerSession session = null;
+        McpServerEndpoint endpoint = null;
+        try {
+            tool.start();
+            ServiceReference<McpServerEndpoint> before = endpointRef(null);
+            McpServerEndpoint old = context.getService(before);
+            Object storeService = context.getServiceReference(SessionStore.class).getProperty(Constants.SERVICE_ID);
+            session = old.open(new TransportInfo("http", "127.0.0.1:1", null), new Collector());
+            JsonNode init = request(old, session, "initialize", "{\"protocolVersion\":\"2025-06-18\","
+                    + "\"capabilities\":{\"roots\":{}},\"clientInfo\":{\"name\":\"itest\",\"version\":\"1\"}}");
+            assertThat(init.path("result").path("protocolVersion").asText()).isEqualTo("2025-06-18");
+            notify(old, session, "notifications/initialized");
+            assertThat(request(old, session, "logging/setLevel", "{\"level\":\"error\"}").has("result")).isTrue();
+            assertThat(request(old, session, "resources/subscribe", "{\"uri\":\"itest://r\"}").has("result")).isTrue();
+            awaitTool(old, session, "greeting");
+            String id = session.id();
+            SessionRecord stored = store.get(id).orElseThrow();
+            assertThat(stored.protocolVersion()).isEqualTo("2025-06-18");
+            assertThat(stored.subscriptions()).containsExactly("itest://r");
+            assertThat(stored.logLevel()).isEqualTo("error");
+
+            Bundle engine = engineBundle();
+            BundleRevision revisionBefore = engine.adapt(BundleRevision.class);
+            updateAndRefresh(engine);
+            assertThat(engine.adapt(BundleRevision.class)).as("a new revision of the engine bundle")
+                    .isNotSameAs(revisionBefore);
+            assertThat(session.isClosed()).as("the old engine instance ended its copy of the session").isTrue();
+
+            assertThat(context.getServiceReference(SessionStore.class).getProperty(Constants.SERVICE_ID))
+                    .as("the store (node bundle) is untouched by the engine refresh").isEqualTo(storeService);
+            ServiceReference<McpServerEndpoint> after = endpointRef(before);
+            assertThat(after.getProperty(Constants.SERVICE_ID)).isNotEqualTo(before.getProperty(Constants.SERVICE_ID));
+            endpoint = context.getService(after);
+            Optional<ServerSession> found = endpoint.find(id);
+            assertThat(found).as("session %s after the engine reload", id).isPresent();
+            ServerSession resumed = found.get();
+            assertThat(resumed.id()).isEqualTo(id);
+            assertThat(resumed.protocolVersion()).isEqualTo("2025-06-18");
+            assertThat(resumed.initialized()).isTrue();
+
+            assertThat(request(endpoint, resumed, "ping", "{}").path("result").isObject()).isTrue();
+            assertThat(awaitTool(endpoint, resumed, "greeting")).contains("greeting");
+            JsonNode call = request(endpoint, resumed, "tools/call",
+                    "{\"name\":\"greeting\",\"arguments\":{\"name\":\"itest\"}}");
+            assertThat(call.path("result").path("content").get(0).path("text").asText()).isEqualTo("hello itest");
+            assertThat(store.get(id).orElseThrow().subscriptions()).containsExactly("itest://r");
+            assertThat(store.get(id).orElseThrow().logLevel()).isEqualTo("error");
+
+            resumed.close(); // as DELETE does
+            assertThat(store.get(id)).isEmpty();
+            assertThat(endpoint.find(id)).isEmpty();
+            session = null;
+        } finally {
+            if (session != null && endpoint != null) {
+                endpoint.find(session.id()).ifPresent(ServerSession::close);
+            }
+            tool.uninstall();
+        }
+    }
+
+    private Bundle engineBundle() {
+        for (Bundle b : context.getBundles()) {
+            if (ENGINE.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no " + ENGINE + " bundle");
+    }
+
+    /** Updates the engine bundle from its own jar (a new revision) and refreshes it, as a reload does. */
+    private void updateAndRefresh(Bundle engine) throws Exception {
+        String location = engine.getLocation();
+        String url = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
+        try (InputStream in = url.contains(":/") ? URI.create(url).toURL().openStream()
+                : Files.newInputStream(Path.of(url))) {
+            engine.update(in);
+        }
+        CountDownLatch refreshed = new CountDownLatch(1);
+        context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class)
+                .refreshBundles(List.of(engine), e -> {
+                    if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                        refreshed.countDown();
+                    }
+                });
+        assertThat(refreshed.await(20, TimeUnit.SECONDS)).as("refresh of " + ENGINE).isTrue();
+        assertThat(engine.getState()).isEqualTo(Bundle.ACTIVE);
+    }
+
+    /** @return the endpoint service, waiting for one other than {@code not} */
+    private ServiceReference<McpServerEndpoint> endpointRef(ServiceReference<McpServerEndpoint> not)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            ServiceReference<McpServerEndpoint> ref = context.getServiceReference(McpServerEndpoint.class);
+            if (ref != null && (not == null || !ref.getProperty(Constants.SERVICE_ID)
+                    .equals(not.getProperty(Constants.SERVICE_ID)))) {
+                return ref;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no (new) McpServerEndpoint service within 10 s");
+    }
+
+    /** Lists tools until {@code name} is among them (the whiteboard binds the tool asynchronously). */
+    private List<String> awaitTool(McpServerEndpoint endpoint, ServerSession session, String name) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        List<String> names = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            names = new ArrayList<>();
+            for (JsonNode t : request(endpoint, session, "tools/list", "{}").path("result").path("tools")) {
+                names.add(t.path("name").asText());
+            }
+            if (names.contains(name)) {
+                return names;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no tool " + name + " within 10 s: " + names);
+    }
+
+    private Bundle install(Path jar) throws Exception {
+        try (InputStream in = Files.newInputStream(jar)) {
+            return context.installBundle("itest:" + jar, in);
+        }
+    }
+
+    private static Path greetingBundle(Path target) throws Exception {
+        String ds = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="itest.session.greeting">
+                  <implementation class="%s"/>
+                  <service><provide interface="io.erlmcp.mcp.Tool"/></service>
+                </scr:component>
+                """.formatted(GreetingTool.class.getName());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Manifest-Version", "1.0");
+        headers.put("Bundle-ManifestVersion", "2");
+        headers.put("Bundle-SymbolicName", "io.erlmcp.itests.fixture.session.greeting");
+        headers.put("Bundle-Version", "1.0.0");
+        headers.put("Import-Package", "io.erlmcp.mcp;version=\"[1,2)\"");
+        headers.put("Service-Component", "OSGI-INF/greeting.xml");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("OSGI-INF/greeting.xml", ds.getBytes(StandardCharsets.UTF_8));
+        entries.put(TestBundles.classFile(GreetingTool.class), TestBundles.classBytes(GreetingTool.class));
+        return TestBundles.write(target, headers, entries);
+    }
+
+    private JsonNode request(McpServerEndpoint endpoint, ServerSession session, String method, String params)
+            throws Exception {
+        int id = nextId++;
+        Collector related = new Collector();
+        byte[] frame = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params
+                + "}").getBytes(StandardCharsets.UTF_8);
+        session.receive(endpoint.parse(frame), related).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (JsonNode message : related.messages) {
+            if (message.path("id").asInt(-1) == id) {
+                return message;
+            }
+        }
+        throw new AssertionError("no response to " + method + ": " + related.messages);
+    }
+
+    private static void notify(McpServerEndpoint endpoint, ServerSession session, String method) throws Exception {
+        byte[] frame = ("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\"}").getBytes(StandardCharsets.UTF_8);
+        session.receive(endpoint.parse(frame), new Collector()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A channel that keeps every message, parsed. */
+    static final class Collector implements MessageChannel {
+        final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void send(byte[] json, MessageKind kind) {
+            try {
+                messages.add(JSON.readTree(json));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+}
