@@ -199,7 +199,7 @@ final class TcpConnection implements MessageChannel {
         if (overflow) {
             LOG.warn("tcp client {} reads too slowly (more than {} messages or {} bytes queued); closing", remote,
                     settings.queueMaxMessages(), settings.queueMaxBytes());
-            close("outgoing queue full");
+            close("outgoing queue full", true);
             return;
         }
         if (startDrain) {
@@ -256,6 +256,14 @@ final class TcpConnection implements MessageChannel {
 
     /** Closes the socket and the session; idempotent. */
     void close(String reason) {
+        close(reason, false);
+    }
+
+    /**
+     * @param async close the session on a pool thread: the overflow path runs inside the session's own
+     *              {@code send}, and must not call back into it there
+     */
+    private void close(String reason, boolean async) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -272,7 +280,15 @@ final class TcpConnection implements MessageChannel {
         }
         ServerSession s = session;
         if (s != null) {
-            s.close();
+            if (async) {
+                try {
+                    pool.execute(s::close);
+                } catch (RejectedExecutionException e) {
+                    s.close();
+                }
+            } else {
+                s.close();
+            }
         }
         onClosed.accept(this);
     }

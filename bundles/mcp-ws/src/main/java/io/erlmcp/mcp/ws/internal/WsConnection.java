@@ -181,7 +181,7 @@ final class WsConnection implements FrameHandler, MessageChannel {
         if (closeCode < 0) {
             closeCode = status.getCode();
         }
-        ended();
+        ended(false);
         callback.succeeded();
     }
 
@@ -208,7 +208,7 @@ final class WsConnection implements FrameHandler, MessageChannel {
         if (overflow) {
             LOG.warn("ws client {} reads too slowly (more than {} messages or {} bytes queued); closing",
                     c.getRemoteAddress(), settings.queueMaxMessages(), settings.queueMaxBytes());
-            close(CloseStatus.POLICY_VIOLATION, "outgoing queue full: client reads too slowly");
+            close(CloseStatus.POLICY_VIOLATION, "outgoing queue full: client reads too slowly", true);
             // The close frame waits behind the frames that did not drain; do not wait for it.
             c.abort();
         }
@@ -228,6 +228,14 @@ final class WsConnection implements FrameHandler, MessageChannel {
 
     /** Closes the connection with {@code code}; the session ends when Jetty reports the connection closed. */
     void close(int code, String reason) {
+        close(code, reason, false);
+    }
+
+    /**
+     * @param async close the session on the timer thread: the overflow path runs inside the session's own
+     *              {@code send}, and must not call back into it there
+     */
+    private void close(int code, String reason, boolean async) {
         CoreSession c = core;
         if (closeCode < 0) {
             closeCode = code;
@@ -241,10 +249,10 @@ final class WsConnection implements FrameHandler, MessageChannel {
                 }
             }, settings.closeGraceMillis(), TimeUnit.MILLISECONDS);
         }
-        ended();
+        ended(async);
     }
 
-    private void ended() {
+    private void ended(boolean async) {
         open = false;
         ScheduledFuture<?> p = pinger;
         if (p != null) {
@@ -252,7 +260,15 @@ final class WsConnection implements FrameHandler, MessageChannel {
         }
         ServerSession s = session;
         if (s != null) {
-            s.close();
+            if (async) {
+                try {
+                    timer.execute(s::close);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    s.close();
+                }
+            } else {
+                s.close();
+            }
         }
         onClosed.run();
     }
