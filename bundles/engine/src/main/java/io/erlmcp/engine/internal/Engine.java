@@ -72,6 +72,11 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     private static final long LIST_CHANGED_DELAY_MS = 50;
     /** How often, at most, a session's last-active time is written to the session store. */
     static final long STORE_SYNC_MS = 5000;
+    /**
+     * Transports whose sessions end with their connection: a client cannot come back to such a session by id, so
+     * the session store does not hold them (a record written just before an engine reload would outlive them).
+     */
+    static final java.util.Set<String> CONNECTION_BOUND = java.util.Set.of("stdio", "tcp", "ws", "sse");
 
     private static final int TOOLS = 1;
     private static final int RESOURCES = 2;
@@ -214,7 +219,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     /** Writes the session's record to the store, if there is one and the session has been initialized. */
     void persist(Session s) {
         SessionStore st = store.get();
-        if (st == null || s.version == null) {
+        if (st == null || s.version == null || CONNECTION_BOUND.contains(s.transport.transport())) {
             return;
         }
         try {

@@ -213,6 +213,19 @@ class SessionStoreTest {
     }
 
     @Test
+    void sessionsOfConnectionBoundTransportsAreNotStored() throws Exception {
+        Engine e = engine();
+        for (String transport : List.of("stdio", "tcp", "ws", "sse")) {
+            Chan standalone = new Chan();
+            Client c = new Client(e.open(new TransportInfo(transport, null, null), standalone), standalone);
+            c.init();
+            assertThat(c.request(1, "logging/setLevel", "{\"level\":\"error\"}").path("result").isObject()).isTrue();
+        }
+        assertThat(store.puts.get()).isZero();
+        assertThat(store.map).isEmpty();
+    }
+
+    @Test
     void anUninitializedSessionIsNotStored() throws Exception {
         Engine e = engine();
         Client c = client(e);
