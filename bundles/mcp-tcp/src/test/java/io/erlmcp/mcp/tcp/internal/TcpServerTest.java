@@ -185,7 +185,7 @@ class TcpServerTest {
 
     @Test
     void aClientThatVanishesMidResponseLeaksNoThreads() throws Exception {
-        start(TcpSettings.local());
+        start(TcpSettings.local().withMaxConnections(100));
         long before = threads();
         for (int i = 0; i < 20; i++) {
             Client c = new Client();
