@@ -35,6 +35,8 @@ import io.erlmcp.transport.Inbound;
 import io.erlmcp.transport.McpServerEndpoint;
 import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
+import io.erlmcp.http.support.OriginPolicy;
+import io.erlmcp.http.support.BodyReader;
 
 /**
  * The MCP Streamable HTTP endpoint (spec 2025-11-25, "Transports"), mounted on the node's Jetty server at

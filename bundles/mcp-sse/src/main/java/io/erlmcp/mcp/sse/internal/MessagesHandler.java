@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import io.erlmcp.transport.Inbound;
 import io.erlmcp.transport.ServerSession;
+import io.erlmcp.http.support.BodyReader;
 
 /**
  * {@code POST /messages?sessionId=<id>}: one client message (or batch) for the session of an open SSE stream.

@@ -35,6 +35,7 @@ import io.erlmcp.http.HttpWhiteboard;
 import io.erlmcp.transport.McpServerEndpoint;
 import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
+import io.erlmcp.http.support.OriginPolicy;
 
 /**
  * The legacy HTTP+SSE transport of MCP 2024-11-05 ("Transports", "HTTP with SSE"). This component is the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.erlmcp.mcp.sse.internal;
+package io.erlmcp.http.support;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -9,14 +9,13 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * Reads a request body without blocking, up to a limit: the bytes beyond it are never buffered. Each outcome
- * is reported once, on whichever thread the last chunk arrives.
- *
- * <p>A copy of {@code io.erlmcp.mcp.http.internal.BodyReader}: that package is private to its bundle.
+ * is reported once, on whichever thread the last chunk arrives. Call it from a Jetty handler that has returned
+ * or will return {@code true}; the listener completes the response.
  */
-final class BodyReader implements Runnable {
+public final class BodyReader implements Runnable {
 
     /** What happens to the body. */
-    interface Listener {
+    public interface Listener {
         void body(byte[] body);
 
         void tooLarge();
@@ -37,7 +36,7 @@ final class BodyReader implements Runnable {
     }
 
     /** Starts reading {@code request}'s body; {@code Content-Length} over the limit fails at once. */
-    static void read(Request request, long limit, Listener listener) {
+    public static void read(Request request, long limit, Listener listener) {
         long length = request.getLength();
         if (length > limit) {
             listener.tooLarge();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.erlmcp.mcp.sse.internal;
+package io.erlmcp.http.support;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,15 +10,25 @@ import java.util.Locale;
  * Guards against DNS rebinding (spec "Security Warning": servers MUST validate {@code Origin}): the {@code Host}
  * must name an allowed host and an {@code Origin}, when present, an allowed origin. An allowed origin without a
  * port matches any port; {@code *} allows everything.
- *
- * <p>A copy of {@code io.erlmcp.mcp.http.internal.OriginPolicy}: that package is private to its bundle.
  */
-final class OriginPolicy {
+public final class OriginPolicy {
 
     private final List<String> hosts;
     private final List<String> origins;
 
-    OriginPolicy(List<String> hosts, List<String> origins) {
+    /** Origins allowed by default: the local machine, any scheme and port. */
+    public static final List<String> LOCAL_ORIGINS = List.of("http://localhost", "https://localhost",
+            "http://127.0.0.1", "https://127.0.0.1", "http://[::1]", "https://[::1]");
+
+    /** Hosts allowed by default: the local machine's names. */
+    public static final List<String> LOCAL_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
+
+    /**
+     * @param hosts   allowed {@code Host} names (no port); {@code *} allows any
+     * @param origins allowed origins as {@code scheme://host[:port]}; {@code *} allows any
+     * @throws IllegalArgumentException when an origin is not of that form
+     */
+    public OriginPolicy(List<String> hosts, List<String> origins) {
         this.hosts = hosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
         this.origins = origins.stream().map(o -> o.trim().toLowerCase(Locale.ROOT)).filter(o -> !o.isEmpty())
                 .toList();
@@ -30,7 +40,7 @@ final class OriginPolicy {
     }
 
     /** @return null when allowed, else the reason to refuse */
-    String check(String host, String origin) {
+    public String check(String host, String origin) {
         if (host != null && !hostAllowed(hostName(host))) {
             return "Host " + host + " is not allowed";
         }
@@ -63,7 +73,7 @@ final class OriginPolicy {
     }
 
     /** @return the host of a {@code Host} header value, without port, lower case, IPv6 in brackets */
-    static String hostName(String host) {
+    public static String hostName(String host) {
         String h = host.trim().toLowerCase(Locale.ROOT);
         if (h.startsWith("[")) {
             int end = h.indexOf(']');

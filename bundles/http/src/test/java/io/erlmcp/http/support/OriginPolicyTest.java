@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.erlmcp.mcp.http.internal;
+package io.erlmcp.http.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class OriginPolicyTest {
 
-    private final OriginPolicy defaults = new OriginPolicy(Settings.DEFAULTS.allowedHosts(),
-            Settings.DEFAULTS.allowedOrigins());
+    private final OriginPolicy defaults = new OriginPolicy(OriginPolicy.LOCAL_HOSTS,
+            OriginPolicy.LOCAL_ORIGINS);
 
     @Test
     void localHostsOnAnyPortPass() {
