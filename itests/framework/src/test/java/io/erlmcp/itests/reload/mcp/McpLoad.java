@@ -124,7 +124,6 @@ final class McpLoad implements AutoCloseable {
     final List<Track> tracks = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Queue<String> failures = new ConcurrentLinkedQueue<>();
-    private final List<Client> opened = new CopyOnWriteArrayList<>();
     private volatile boolean stop;
 
     /**
@@ -132,11 +131,14 @@ final class McpLoad implements AutoCloseable {
      * {@code maxTime} from now.
      */
     McpLoad(McpServerEndpoint endpoint, int sessions, int maxCalls, Duration maxTime) throws Exception {
-        for (int i = 0; i < sessions; i++) {
-            Client c = new Client(endpoint, i);
-            opened.add(c);
-            clients.add(c);
-            tracks.add(new Track());
+        try {
+            for (int i = 0; i < sessions; i++) {
+                clients.add(new Client(endpoint, i));
+                tracks.add(new Track());
+            }
+        } catch (Exception | AssertionError e) {
+            clients.forEach(Client::close);
+            throw e;
         }
         long deadline = System.nanoTime() + maxTime.toNanos();
         for (int i = 0; i < sessions; i++) {
@@ -202,7 +204,7 @@ final class McpLoad implements AutoCloseable {
         for (Thread t : threads) {
             t.join(TimeUnit.SECONDS.toMillis(60));
         }
-        opened.forEach(Client::close);
+        clients.forEach(Client::close);
     }
 
     /** A channel that keeps every message, parsed. */
