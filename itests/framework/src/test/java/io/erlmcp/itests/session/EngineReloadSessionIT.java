@@ -4,11 +4,18 @@ package io.erlmcp.itests.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +32,8 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -125,6 +134,113 @@ class EngineReloadSessionIT {
             }
             tool.uninstall();
         }
+    }
+
+    @Test
+    void aStreamableHttpClientGoesOnWithItsSessionIdAfterAnEngineReload(
+            @InjectService(timeout = 10_000) ConfigurationAdmin configAdmin) throws Exception {
+        int port = httpPort(configAdmin);
+        HttpResponse<String> init = post(port, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"itest-http\",\"version\":\"1\"}}}");
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertThat(post(port, id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").statusCode())
+                .isEqualTo(202);
+        assertThat(store.get(id)).isPresent();
+
+        updateAndRefresh(engineBundle());
+
+        // The transport is restarted with the engine: until it is mounted again Jetty may answer 404 or 503,
+        // but never "Session not found".
+        List<String> seen = new ArrayList<>();
+        HttpResponse<String> list = null;
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                list = post(port, id, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+            } catch (java.io.IOException notListening) {
+                seen.add(notListening.toString());
+                Thread.sleep(50);
+                continue;
+            }
+            if (list.statusCode() == 200) {
+                break;
+            }
+            seen.add(list.statusCode() + " " + list.body());
+            Thread.sleep(50);
+        }
+        assertThat(seen).noneMatch(r -> r.contains("Session not found"));
+        assertThat(list).isNotNull();
+        assertThat(list.statusCode()).as(seen.toString()).isEqualTo(200);
+        assertThat(JSON.readTree(sseOrJson(list.body())).path("result").path("tools").isArray()).isTrue();
+
+        HttpResponse<String> delete = HttpClient.newHttpClient().send(HttpRequest.newBuilder(mcp(port))
+                .header("Mcp-Session-Id", id).header("MCP-Protocol-Version", "2025-11-25").DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(delete.statusCode()).isEqualTo(200);
+        assertThat(store.get(id)).isEmpty();
+        assertThat(post(port, id, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}").statusCode())
+                .isEqualTo(404);
+    }
+
+    /** @return the port of the node's HTTP server: the configured one, or a free one configured now */
+    private static int httpPort(ConfigurationAdmin configAdmin) throws Exception {
+        Configuration configuration = configAdmin.getConfiguration("io.erlmcp.http", "?");
+        Dictionary<String, Object> current = configuration.getProperties();
+        Object configured = current == null ? null : current.get("port");
+        int port;
+        if (configured instanceof Number n && n.intValue() > 0) {
+            port = n.intValue();
+        } else {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put("host", "127.0.0.1");
+            properties.put("port", port);
+            configuration.update(properties);
+        }
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                return port;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("HTTP server not listening on " + port);
+    }
+
+    private static URI mcp(int port) {
+        return URI.create("http://127.0.0.1:" + port + "/mcp");
+    }
+
+    private static HttpResponse<String> post(int port, String sessionId, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(mcp(port)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (sessionId != null) {
+            b.header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", "2025-11-25");
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** @return the JSON of a plain JSON body, or of the last {@code data:} line of an SSE body */
+    private static String sseOrJson(String body) {
+        String json = body.strip();
+        if (json.startsWith("{")) {
+            return json;
+        }
+        String last = null;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("data:")) {
+                last = line.substring(5).strip();
+            }
+        }
+        return last;
     }
 
     private Bundle engineBundle() {
