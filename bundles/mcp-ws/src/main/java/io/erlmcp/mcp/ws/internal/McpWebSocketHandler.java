@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 
 import io.erlmcp.http.HttpWhiteboard;
 import io.erlmcp.transport.McpServerEndpoint;
+import io.erlmcp.http.support.OriginPolicy;
 
 /**
  * MCP over WebSocket at {@code /mcp/ws}, mounted on the node's Jetty server through the {@link HttpWhiteboard}.
