@@ -226,6 +226,21 @@ class SessionStoreTest {
     }
 
     @Test
+    void theLastActiveTimeReachesTheStoreFromTheTimer() throws Exception {
+        Engine e = engine();
+        Client c = client(e);
+        c.init();
+        String id = c.session.id();
+        Instant stored = store.map.get(id).lastActive();
+        ((Session) c.session).lastActive = System.currentTimeMillis() + Engine.STORE_SYNC_MS; // traffic, later on
+        long deadline = System.currentTimeMillis() + 3 * Engine.STORE_SYNC_MS;
+        while (!store.map.get(id).lastActive().isAfter(stored) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(store.map.get(id).lastActive()).isAfter(stored);
+    }
+
+    @Test
     void anUninitializedSessionIsNotStored() throws Exception {
         Engine e = engine();
         Client c = client(e);
