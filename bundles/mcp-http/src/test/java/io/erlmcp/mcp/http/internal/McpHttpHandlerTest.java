@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.transport.testkit.TestEndpoint;
+
 /** The Streamable HTTP endpoint on a real Jetty server, driven by {@link HttpClient}. */
 class McpHttpHandlerTest {
 

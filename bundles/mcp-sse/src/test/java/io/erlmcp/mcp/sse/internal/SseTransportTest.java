@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.transport.testkit.TestEndpoint;
+
 /** The HTTP+SSE transport (both handlers) on a real Jetty server, driven by {@link HttpClient}. */
 class SseTransportTest {
 
@@ -182,7 +184,7 @@ class SseTransportTest {
         String target = endpointOf(s);
         String id = target.substring(target.indexOf('=') + 1);
         assertThat(endpoint.sessions).containsKey(id);
-        assertThat(endpoint.opened).singleElement().satisfies(info -> {
+        assertThat(endpoint.opened).singleElement().extracting(session -> session.transport).satisfies(info -> {
             assertThat(info.transport()).isEqualTo("sse");
             assertThat(info.remote()).startsWith("127.0.0.1:");
             assertThat(info.protocolVersionHint()).isNull();

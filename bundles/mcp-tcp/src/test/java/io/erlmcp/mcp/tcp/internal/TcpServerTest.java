@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.transport.testkit.TestEndpoint;
+
 /** The TCP listener on real sockets on 127.0.0.1:0. */
 class TcpServerTest {
 

@@ -13,6 +13,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.erlmcp.transport.testkit.TestEndpoint;
+
 /** The DS component built from a configuration, as SCR does: annotation defaults unless overridden. */
 class TcpTransportTest {
 

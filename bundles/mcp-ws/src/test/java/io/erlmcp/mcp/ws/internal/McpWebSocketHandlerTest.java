@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.transport.testkit.TestEndpoint;
+
 /** The WebSocket endpoint on a real Jetty server on port 0, driven by {@link java.net.http.WebSocket}. */
 class McpWebSocketHandlerTest {
 
