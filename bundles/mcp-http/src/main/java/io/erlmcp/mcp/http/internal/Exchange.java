@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.mcp.http.internal;
 
-import java.nio.ByteBuffer;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import io.erlmcp.http.support.HttpAnswers;
 
 /**
  * One HTTP exchange that may turn into an SSE stream. Holds Jetty's request, response and callback until the
@@ -53,11 +53,6 @@ final class Exchange {
     }
 
     static void write(Response response, Callback callback, int status, byte[] body) {
-        response.setStatus(status);
-        if (body.length > 0) {
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, McpHttp.APPLICATION_JSON);
-        }
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        HttpAnswers.write(response, callback, status, body);
     }
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.mcp.http.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import io.erlmcp.http.support.HttpAnswers;
 
 /** Header names, media types, protocol versions and the JSON-RPC error bodies of the Streamable HTTP transport. */
 final class McpHttp {
@@ -33,27 +33,7 @@ final class McpHttp {
 
     /** @return a JSON-RPC error response with {@code "id": null}, UTF-8 */
     static byte[] error(int code, String message) {
-        StringBuilder b = new StringBuilder(64 + message.length());
-        b.append("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":").append(code).append(",\"message\":\"");
-        for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append("\"}}");
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        return HttpAnswers.jsonRpcError(code, message);
     }
 
     /** @return whether a session of {@code version} gets priming events and event ids worth resuming from */

@@ -3,7 +3,6 @@ package io.erlmcp.mcp.http.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -37,6 +36,7 @@ import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
 import io.erlmcp.http.support.OriginPolicy;
 import io.erlmcp.http.support.BodyReader;
+import io.erlmcp.http.support.HttpAnswers;
 
 /**
  * The MCP Streamable HTTP endpoint (spec 2025-11-25, "Transports"), mounted on the node's Jetty server at
@@ -383,26 +383,10 @@ public final class McpHttpHandler extends Handler.Abstract {
      * clients to list both types, and answering 406 tells a hand-written client what is missing.
      */
     static boolean accepts(Request request, String type) {
-        List<String> values = request.getHeaders().getValuesList(HttpHeader.ACCEPT);
-        String major = type.substring(0, type.indexOf('/'));
-        for (String value : values) {
-            for (String item : value.split(",")) {
-                int semi = item.indexOf(';');
-                String media = (semi < 0 ? item : item.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-                if (media.equals(type) || media.equals("*/*") || media.equals(major + "/*")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return HttpAnswers.accepts(request, type);
     }
 
     static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semi = contentType.indexOf(';');
-        String media = semi < 0 ? contentType : contentType.substring(0, semi);
-        return media.trim().equalsIgnoreCase(McpHttp.APPLICATION_JSON);
+        return HttpAnswers.isJson(contentType);
     }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.mcp.ws.internal;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import io.erlmcp.http.HttpWhiteboard;
 import io.erlmcp.transport.McpServerEndpoint;
 import io.erlmcp.http.support.OriginPolicy;
+import io.erlmcp.http.support.HttpAnswers;
 
 /**
  * MCP over WebSocket at {@code /mcp/ws}, mounted on the node's Jetty server through the {@link HttpWhiteboard}.
@@ -177,10 +177,7 @@ public final class McpWebSocketHandler extends WebSocketUpgradeHandler {
     }
 
     private static void write(Response response, Callback callback, int status, byte[] body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        HttpAnswers.write(response, callback, status, body);
     }
 
     /** @return the open connections (tests) */

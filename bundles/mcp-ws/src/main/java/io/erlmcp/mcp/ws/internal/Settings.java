@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.mcp.ws.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import io.erlmcp.http.support.HttpAnswers;
 
 /** The WebSocket transport's configuration, checked and immutable. */
 record Settings(String path, long maxMessageBytes, List<String> allowedHosts, List<String> allowedOrigins,
@@ -55,7 +55,6 @@ record Settings(String path, long maxMessageBytes, List<String> allowedHosts, Li
 
     /** @return a JSON-RPC error response with {@code "id": null}, UTF-8 (message: plain ASCII, no quotes) */
     static byte[] error(int code, String message) {
-        return ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + code + ",\"message\":\""
-                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}}").getBytes(StandardCharsets.UTF_8);
+        return HttpAnswers.jsonRpcError(code, message);
     }
 }
