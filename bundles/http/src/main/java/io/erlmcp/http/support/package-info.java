@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * Pieces every MCP transport on the node's Jetty server needs: the Host/Origin allow-list that guards against
- * DNS rebinding, and a non-blocking request body reader with a size limit.
+ * DNS rebinding, a non-blocking request body reader with a size limit, JSON-RPC error and complete-body answers,
+ * and a non-blocking, bounded {@code text/event-stream} writer.
  */
 @Export
 @Version("1.0.0")

@@ -7,6 +7,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import io.erlmcp.http.support.HttpAnswers;
+import io.erlmcp.http.support.SseWriter;
 
 /**
  * One HTTP exchange that may turn into an SSE stream. Holds Jetty's request, response and callback until the
@@ -47,7 +48,7 @@ final class Exchange {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, McpHttp.TEXT_EVENT_STREAM);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, no-transform");
         response.getHeaders().put("X-Accel-Buffering", "no");
-        SseWriter w = new SseWriter(response, callback, maxQueuedBytes, onEnd);
+        SseWriter w = new SseWriter(response, callback, maxQueuedBytes, SseWriter.UNBOUNDED_EVENTS, onEnd);
         writer = w;
         return w;
     }

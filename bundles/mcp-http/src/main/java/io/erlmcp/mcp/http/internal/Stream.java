@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.erlmcp.http.support.SseWriter;
 import io.erlmcp.transport.MessageChannel;
 import io.erlmcp.transport.MessageKind;
 
@@ -81,7 +82,7 @@ final class Stream implements MessageChannel {
             if (mode == Mode.SSE) {
                 String eventId = owner.events.storeEvent(id, json);
                 if (live != null) {
-                    live.event(eventId, json);
+                    live.event(eventId, null, SseWriter.NO_RETRY, json);
                 }
                 return;
             }
@@ -167,7 +168,7 @@ final class Stream implements MessageChannel {
             }
             SseWriter w = open(exchange, false);
             for (Object[] e : events) {
-                w.event((String) e[0], (byte[]) e[1]);
+                w.event((String) e[0], null, SseWriter.NO_RETRY, (byte[]) e[1]);
             }
             if (done) {
                 w.end();
@@ -226,7 +227,8 @@ final class Stream implements MessageChannel {
         SseWriter w = exchange.sse(owner.settings.sseQueueBytes(), () -> lost(self[0]));
         self[0] = w;
         if (priming && owner.resumable()) {
-            w.priming(owner.events.storeEvent(id, NOTHING), owner.settings.retryMillis());
+            // Priming event (SEP-1699): an id and a reconnection delay with empty data.
+            w.event(owner.events.storeEvent(id, NOTHING), null, owner.settings.retryMillis(), NOTHING);
         }
         return w;
     }

@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import io.erlmcp.http.support.SseWriter;
 import io.erlmcp.transport.MessageChannel;
 import io.erlmcp.transport.MessageKind;
 import io.erlmcp.transport.ServerSession;
@@ -48,11 +49,11 @@ final class SseStream implements MessageChannel {
         List<byte[]> waiting;
         synchronized (this) {
             session = opened;
-            writer.event("endpoint", messagesUri.getBytes(StandardCharsets.UTF_8));
+            writer.event(null, "endpoint", SseWriter.NO_RETRY, messagesUri.getBytes(StandardCharsets.UTF_8));
             waiting = early;
             early = null;
             for (byte[] json : waiting) {
-                writer.event("message", json);
+                writer.event(null, "message", SseWriter.NO_RETRY, json);
             }
         }
     }
@@ -68,7 +69,7 @@ final class SseStream implements MessageChannel {
                 }
                 return;
             }
-            writer.event("message", json);
+            writer.event(null, "message", SseWriter.NO_RETRY, json);
         }
     }
 

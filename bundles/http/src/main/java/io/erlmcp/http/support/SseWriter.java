@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.erlmcp.mcp.sse.internal;
+package io.erlmcp.http.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,13 +15,21 @@ import org.eclipse.jetty.util.IteratingCallback;
 
 /**
  * Writes one {@code text/event-stream} response. Any thread may offer events; they are queued (bounded by bytes
- * and by count) and written one Jetty write at a time, never blocking the caller. A client that falls behind by
- * more than a bound, or whose connection fails, ends the stream; the owner hears of it through {@code onEnd}.
+ * and, optionally, by count) and written one Jetty write at a time, never blocking the caller. A client that
+ * falls behind by more than a bound, or whose connection fails, ends the stream; the owner hears of it through
+ * {@code onEnd}.
  *
- * <p>Adapted from {@code io.erlmcp.mcp.http.internal.SseWriter} (that package is private to its bundle): named
- * events ({@code event:} lines) instead of event ids, no priming events, and a bound on the number of events.
+ * <p>The caller sets the response's status and headers ({@code Content-Type: text/event-stream} and so on);
+ * nothing is written until the first event. Used by the Streamable HTTP transport (event ids, priming events)
+ * and the legacy HTTP+SSE transport (named events, a bound on the event count).
  */
-final class SseWriter {
+public final class SseWriter {
+
+    /** A {@code maxQueuedEvents} that bounds the queue by bytes only. */
+    public static final int UNBOUNDED_EVENTS = Integer.MAX_VALUE;
+
+    /** A {@code retryMillis} for events without a {@code retry:} line. */
+    public static final long NO_RETRY = -1;
 
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
 
@@ -39,11 +47,18 @@ final class SseWriter {
     private boolean writing;
 
     /**
-     * @param response a response whose status and headers are set but not yet committed
-     * @param callback Jetty's callback for the exchange: completed when the stream ends
-     * @param onEnd    runs once when the stream can no longer take events (ended, failed or aborted)
+     * @param response        a response whose status and headers are set but not yet committed
+     * @param callback        Jetty's callback for the exchange: completed when the stream ends
+     * @param maxQueuedBytes  how many bytes may wait for the client; one event larger than this still goes out
+     *                        when nothing else is waiting
+     * @param maxQueuedEvents how many events may wait for the client, or {@link #UNBOUNDED_EVENTS}
+     * @param onEnd           runs once when the stream can no longer take events (ended, failed or aborted)
      */
-    SseWriter(Response response, Callback callback, long maxQueuedBytes, int maxQueuedEvents, Runnable onEnd) {
+    public SseWriter(Response response, Callback callback, long maxQueuedBytes, int maxQueuedEvents,
+            Runnable onEnd) {
+        if (maxQueuedEvents <= 0) {
+            throw new IllegalArgumentException("maxQueuedEvents must be positive: " + maxQueuedEvents);
+        }
         this.response = response;
         this.callback = callback;
         this.maxQueuedBytes = maxQueuedBytes;
@@ -51,10 +66,30 @@ final class SseWriter {
         this.onEnd = onEnd;
     }
 
-    /** Queues one event: an {@code event:} line and the data, split into {@code data:} lines. */
-    boolean event(String name, byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + 32);
-        out.writeBytes(("event: " + name + "\n").getBytes(StandardCharsets.US_ASCII));
+    /**
+     * Queues one event: in this order, an {@code id:} line, an {@code event:} line and a {@code retry:} line,
+     * each only when given, then the data split at line breaks into {@code data:} lines (empty data gives one
+     * empty {@code data:} line). {@code id} and {@code name} must not contain line breaks.
+     *
+     * @param id          the event id, or null for none
+     * @param name        the event name, or null for none (the client then sees a {@code message} event)
+     * @param retryMillis the reconnection delay to announce, or {@link #NO_RETRY}
+     * @param data        the payload, UTF-8
+     * @return false when the stream has ended (or ends now because a bound was exceeded)
+     */
+    public boolean event(String id, String name, long retryMillis, byte[] data) {
+        StringBuilder head = new StringBuilder();
+        if (id != null) {
+            head.append("id: ").append(id).append('\n');
+        }
+        if (name != null) {
+            head.append("event: ").append(name).append('\n');
+        }
+        if (retryMillis >= 0) {
+            head.append("retry: ").append(retryMillis).append('\n');
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + head.length() + 16);
+        out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
         int start = 0;
         for (int i = 0; i <= data.length; i++) {
             if (i == data.length || data[i] == '\n') {
@@ -69,13 +104,17 @@ final class SseWriter {
         return offer(out.toByteArray());
     }
 
-    /** Queues a comment line, which clients ignore; keeps the connection and its proxies from idling out. */
-    boolean comment(String text) {
+    /**
+     * Queues a comment line, which clients ignore; keeps the connection and its proxies from idling out.
+     *
+     * @return false when the stream has ended
+     */
+    public boolean comment(String text) {
         return offer((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Ends the response once the queued events are written. */
-    void end() {
+    public void end() {
         synchronized (this) {
             if (closed || ending) {
                 return;
@@ -85,20 +124,20 @@ final class SseWriter {
         flusher.iterate();
     }
 
-    /** Ends the stream at once, dropping what is queued, and fails the exchange. */
-    void abort(Throwable cause) {
+    /** Ends the stream at once, dropping what is queued, and fails the exchange with {@code cause}. */
+    public void abort(Throwable cause) {
         if (markClosed()) {
             flusher.abort(cause);
         }
     }
 
     /** @return whether events offered now may still reach the client */
-    synchronized boolean isOpen() {
+    public synchronized boolean isOpen() {
         return !closed && !ending;
     }
 
     /** @return whether a write is in progress (an idle timeout then means a stuck client) */
-    synchronized boolean isWriting() {
+    public synchronized boolean isWriting() {
         return writing;
     }
 
@@ -117,8 +156,9 @@ final class SseWriter {
             }
         }
         if (overflow) {
-            abort(new IOException("SSE client too slow: more than " + maxQueuedBytes + " bytes or "
-                    + maxQueuedEvents + " events queued"));
+            abort(new IOException("SSE client too slow: more than " + maxQueuedBytes + " bytes"
+                    + (maxQueuedEvents == UNBOUNDED_EVENTS ? "" : " or " + maxQueuedEvents + " events")
+                    + " queued"));
             return false;
         }
         flusher.iterate();
