@@ -21,11 +21,24 @@ public interface ClientTransport extends AutoCloseable {
     /** Opens the transport; {@code inbound} receives every message from the server. */
     void start(Consumer<JsonNode> inbound) throws IOException;
 
+    /**
+     * Opens the transport; {@code inbound} receives every message from the server and {@code ended} is told, with a
+     * reason, when the server side ends for good (say, the stdio process exits), so waiting requests fail at once.
+     * Unless overridden, {@code ended} is never called.
+     */
+    default void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
+        start(inbound);
+    }
+
     /** Sends one message (request, notification or answer); answers arrive through the inbound consumer. */
     void send(JsonNode message) throws IOException;
 
-    /** Called once the session is initialized, with the negotiated protocol version. */
-    default void initialized(String protocolVersion) {
+    /** Called with the negotiated protocol version, before notifications/initialized is sent. */
+    default void protocolVersion(String protocolVersion) {
+    }
+
+    /** Called once notifications/initialized is sent: the session is ready (HTTP opens its GET stream here). */
+    default void initialized() {
     }
 
     /** Ends the session and releases the transport's resources. */

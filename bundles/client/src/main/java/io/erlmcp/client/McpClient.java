@@ -73,7 +73,7 @@ public final class McpClient implements AutoCloseable {
      */
     public JsonNode initialize() {
         try {
-            transport.start(peer::receive);
+            transport.start(peer::receive, peer::failAll);
         } catch (IOException e) {
             throw new McpException("cannot open the transport: " + e.getMessage(), e);
         }
@@ -87,8 +87,9 @@ public final class McpClient implements AutoCloseable {
             throw new McpException(-32602, "unsupported protocol version from the server: " + version, result);
         }
         initializeResult = result;
-        transport.initialized(version);
+        transport.protocolVersion(version);
         peer.notify("notifications/initialized", null);
+        transport.initialized();
         return result;
     }
 

@@ -27,6 +27,7 @@ class McpClientTest {
         Function<JsonNode, List<String>> script = m -> List.of();
         Consumer<JsonNode> inbound;
         String initializedWith;
+        int ready;
         boolean closed;
 
         @Override
@@ -42,8 +43,13 @@ class McpClientTest {
         }
 
         @Override
-        public void initialized(String protocolVersion) {
+        public void protocolVersion(String protocolVersion) {
             initializedWith = protocolVersion;
+        }
+
+        @Override
+        public void initialized() {
+            ready = sent.size();
         }
 
         @Override
@@ -91,6 +97,7 @@ class McpClientTest {
         assertThat(method(transport.sent.get(1))).isEqualTo("notifications/initialized");
         assertThat(transport.sent.get(1).has("id")).isFalse();
         assertThat(transport.initializedWith).isEqualTo("2025-11-25");
+        assertThat(transport.ready).as("initialized() after notifications/initialized").isEqualTo(2);
         assertThat(client.serverCapabilities().has("tools")).isTrue();
         client.close();
         assertThat(transport.closed).isTrue();

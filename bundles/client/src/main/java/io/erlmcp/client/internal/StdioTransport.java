@@ -31,6 +31,7 @@ public final class StdioTransport implements ClientTransport {
     private Process process;
     private Writer stdin;
     private volatile boolean closed;
+    private boolean ended;
 
     public StdioTransport(List<String> command, Map<String, String> env, Consumer<String> stderr) {
         this.command = List.copyOf(command);
@@ -39,7 +40,13 @@ public final class StdioTransport implements ClientTransport {
     }
 
     @Override
-    public synchronized void start(Consumer<JsonNode> inbound) throws IOException {
+    public void start(Consumer<JsonNode> inbound) throws IOException {
+        start(inbound, reason -> {
+        });
+    }
+
+    @Override
+    public synchronized void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
         if (process != null) {
             throw new IllegalStateException("already started");
         }
@@ -58,11 +65,15 @@ public final class StdioTransport implements ClientTransport {
                 return; // Not JSON-RPC: a stray line.
             }
             inbound.accept(message);
+        }, () -> {
+            ended();
+            ended.accept("the server process closed its stdout" + exit());
         }));
         thread("erlmcp-client-stderr", () -> lines(process.getErrorStream(), line -> {
             if (stderr != null) {
                 stderr.accept(line);
             }
+        }, () -> {
         }));
     }
 
@@ -72,6 +83,9 @@ public final class StdioTransport implements ClientTransport {
         synchronized (this) {
             if (closed || stdin == null) {
                 throw new IOException("transport closed");
+            }
+            if (ended) {
+                throw new IOException("the server process ended");
             }
             stdin.write(line);
             stdin.write('\n');
@@ -117,7 +131,7 @@ public final class StdioTransport implements ClientTransport {
         return process;
     }
 
-    private static void lines(InputStream in, Consumer<String> each) {
+    private static void lines(InputStream in, Consumer<String> each, Runnable atEnd) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
@@ -125,6 +139,20 @@ public final class StdioTransport implements ClientTransport {
             }
         } catch (IOException e) {
             // The process ended.
+        }
+        atEnd.run();
+    }
+
+    private synchronized void ended() {
+        ended = true;
+    }
+
+    private String exit() {
+        try {
+            return process.waitFor(1, TimeUnit.SECONDS) ? " (exit " + process.exitValue() + ")" : "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

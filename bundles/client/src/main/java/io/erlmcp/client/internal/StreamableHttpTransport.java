@@ -96,8 +96,12 @@ public final class StreamableHttpTransport implements ClientTransport {
     }
 
     @Override
-    public void initialized(String version) {
+    public void protocolVersion(String version) {
         this.protocolVersion = version;
+    }
+
+    @Override
+    public void initialized() {
         readers.execute(this::openGetStream);
     }
 
