@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,7 @@ abstract class ClientContract {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JsonNode> progress = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> logs = new CopyOnWriteArrayList<>();
     private final List<JsonNode> samplingRequests = new CopyOnWriteArrayList<>();
     private final List<JsonNode> elicitationRequests = new CopyOnWriteArrayList<>();
     private McpClient client;
@@ -39,6 +41,8 @@ abstract class ClientContract {
                 .notificationListener((method, params) -> {
                     if ("notifications/progress".equals(method)) {
                         progress.add(params);
+                    } else if ("notifications/message".equals(method)) {
+                        logs.add(params);
                     }
                 })
                 .samplingHandler(params -> {
@@ -77,6 +81,29 @@ abstract class ClientContract {
         JsonNode result = client.callTool("echo", "{\"message\":\"hello from the client\"}");
         assertThat(result.path("isError").asBoolean(false)).as(result.toString()).isFalse();
         assertThat(result.path("content").toString()).contains("hello from the client");
+    }
+
+    @Test
+    void resourcesPromptsAndCompletion() {
+        assertThat(client.listResources()).extracting(r -> r.path("uri").asText()).contains("test://static-text");
+        assertThat(client.readResource("test://static-text").path("contents").get(0).path("text").asText())
+                .isEqualTo("This is the content of the static text resource.");
+        assertThat(client.listPrompts()).extracting(p -> p.path("name").asText()).contains("test_simple_prompt",
+                "test_prompt_with_arguments");
+        JsonNode prompt = client.getPrompt("test_prompt_with_arguments", Map.of("arg1", "a", "arg2", "b"));
+        assertThat(prompt.path("messages").get(0).path("content").path("text").asText())
+                .isEqualTo("Prompt with arguments: arg1='a', arg2='b'");
+        JsonNode completion = client.complete(JSON.createObjectNode().put("type", "ref/prompt")
+                .put("name", "test_prompt_with_arguments"), "arg1", "pa");
+        assertThat(completion.path("completion").path("values")).extracting(JsonNode::asText)
+                .containsExactly("paris", "park", "party", "pasta");
+    }
+
+    @Test
+    void logMessagesReachTheListener() {
+        client.setLoggingLevel("debug");
+        client.callTool("test_tool_with_logging", "{}");
+        assertThat(logs).isNotEmpty().allMatch(l -> l.has("level"));
     }
 
     @Test
