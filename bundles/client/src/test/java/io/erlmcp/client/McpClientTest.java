@@ -191,10 +191,17 @@ class McpClientTest {
     }
 
     @Test
-    void aRequestWithoutAnswerTimesOut() {
+    void aRequestWithoutAnswerTimesOutAndIsCancelled() throws InterruptedException {
         McpClient client = initialized(McpClient.builder(transport).requestTimeout(Duration.ofMillis(200)),
                 "2025-11-25");
         assertThatThrownBy(client::ping).isInstanceOf(McpException.class).hasMessageContaining("timed out");
+        JsonNode ping = transport.sent.stream().filter(m -> "ping".equals(method(m))).findFirst().orElseThrow();
+        for (int i = 0; i < 200 && !"notifications/cancelled".equals(method(last())); i++) {
+            Thread.sleep(10);
+        }
+        JsonNode cancelled = last();
+        assertThat(method(cancelled)).isEqualTo("notifications/cancelled");
+        assertThat(cancelled.path("params").path("requestId")).isEqualTo(ping.get("id"));
     }
 
     @Test
@@ -210,6 +217,10 @@ class McpClientTest {
                 "resources/read", "prompts/get", "completion/complete");
         ObjectNode last = (ObjectNode) transport.sent.get(transport.sent.size() - 1);
         assertThat(last.path("params").path("argument").path("value").asText()).isEqualTo("b");
+    }
+
+    private JsonNode last() {
+        return transport.sent.get(transport.sent.size() - 1);
     }
 
     private JsonNode awaitSent(java.util.function.Predicate<JsonNode> which) throws InterruptedException {

@@ -83,13 +83,18 @@ public final class JsonRpcPeer {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         String key = String.valueOf(id);
         pending.put(key, answer);
-        answer.whenComplete((r, e) -> pending.remove(key));
+        answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+            pending.remove(key);
+            if (e instanceof TimeoutException && !"initialize".equals(method)) {
+                cancel(id, method + " timed out after " + timeout.toMillis() + " ms");
+            }
+        });
         try {
             transport.send(message);
         } catch (Exception e) {
             answer.completeExceptionally(new McpException(method + ": " + e.getMessage(), e));
         }
-        return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return answer;
     }
 
     /** Sends a notification. */
@@ -134,6 +139,15 @@ public final class JsonRpcPeer {
             } else {
                 answer.complete(message.path("result"));
             }
+        }
+    }
+
+    /** Tells the server to stop working on a request the client gave up on (best effort). */
+    private void cancel(long id, String reason) {
+        try {
+            notify("notifications/cancelled", NODES.objectNode().put("requestId", id).put("reason", reason));
+        } catch (McpException e) {
+            // The transport is gone; nothing to cancel.
         }
     }
 
