@@ -3,16 +3,9 @@ package io.erlmcp.itests.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,15 +19,14 @@ import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.erlmcp.itests.TestBundles;
 import io.erlmcp.itests.mcp.fixture.GreetingTool;
 import io.erlmcp.transport.McpServerEndpoint;
-import io.erlmcp.transport.MessageChannel;
-import io.erlmcp.transport.MessageKind;
 import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
+import io.erlmcp.itests.SpiSessions;
+import java.time.Duration;
 
 /**
  * The whiteboard, live: a session of the real engine in the real framework sees a tool bundle installed at
@@ -44,15 +36,13 @@ import io.erlmcp.transport.TransportInfo;
 @ExtendWith(ServiceExtension.class)
 class ToolWhiteboardIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @InjectBundleContext
+        @InjectBundleContext
     BundleContext context;
 
     @InjectService(timeout = 10_000)
     McpServerEndpoint endpoint;
 
-    private final Collector standalone = new Collector();
+    private final SpiSessions.Collector standalone = new SpiSessions.Collector();
     private ServerSession session;
     private int nextId = 1;
 
@@ -62,7 +52,7 @@ class ToolWhiteboardIT {
         JsonNode init = request("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
                 + "\"clientInfo\":{\"name\":\"itest\",\"version\":\"1\"}}");
         assertThat(init.path("result").path("capabilities").path("tools").path("listChanged").asBoolean()).isTrue();
-        notify("notifications/initialized");
+        SpiSessions.notify(endpoint, session, "notifications/initialized");
     }
 
     @AfterEach
@@ -74,7 +64,9 @@ class ToolWhiteboardIT {
     void aToolBundleInstalledAtRuntimeIsListedAfterListChangedAndGoneWhenUninstalled() throws Exception {
         assertThat(toolNames()).doesNotContain("greeting");
 
-        Bundle tool = install(greetingBundle(Files.createTempDirectory("itest-tools").resolve("greeting.jar")));
+        Bundle tool = TestBundles.install(context, TestBundles.toolBundle(
+                Files.createTempDirectory("itest-tools").resolve("greeting.jar"), "io.erlmcp.itests.fixture.greeting",
+                "itest.greeting", GreetingTool.class));
         try {
             tool.start();
             standalone.await("notifications/tools/list_changed", 1);
@@ -94,86 +86,14 @@ class ToolWhiteboardIT {
         List<String> names = new ArrayList<>();
         String cursor = null;
         do {
-            JsonNode page = request("tools/list", cursor == null ? "{}" : "{\"cursor\":" + JSON.writeValueAsString(cursor) + "}");
+            JsonNode page = request("tools/list", cursor == null ? "{}" : "{\"cursor\":" + SpiSessions.JSON.writeValueAsString(cursor) + "}");
             page.path("result").path("tools").forEach(t -> names.add(t.path("name").asText()));
             cursor = page.path("result").hasNonNull("nextCursor") ? page.path("result").get("nextCursor").asText() : null;
         } while (cursor != null);
         return names;
     }
 
-    private Bundle install(Path jar) throws Exception {
-        try (InputStream in = Files.newInputStream(jar)) {
-            return context.installBundle("itest:" + jar, in);
-        }
-    }
-
-    private static Path greetingBundle(Path target) throws Exception {
-        String ds = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="itest.greeting">
-                  <implementation class="%s"/>
-                  <service><provide interface="io.erlmcp.mcp.Tool"/></service>
-                </scr:component>
-                """.formatted(GreetingTool.class.getName());
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Manifest-Version", "1.0");
-        headers.put("Bundle-ManifestVersion", "2");
-        headers.put("Bundle-SymbolicName", "io.erlmcp.itests.fixture.greeting");
-        headers.put("Bundle-Version", "1.0.0");
-        headers.put("Import-Package", "io.erlmcp.mcp;version=\"[1,2)\"");
-        headers.put("Service-Component", "OSGI-INF/greeting.xml");
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("OSGI-INF/greeting.xml", ds.getBytes(StandardCharsets.UTF_8));
-        entries.put(TestBundles.classFile(GreetingTool.class), TestBundles.classBytes(GreetingTool.class));
-        return TestBundles.write(target, headers, entries);
-    }
-
     private JsonNode request(String method, String params) throws Exception {
-        int id = nextId++;
-        Collector related = new Collector();
-        byte[] frame = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}")
-                .getBytes(StandardCharsets.UTF_8);
-        session.receive(endpoint.parse(frame), related).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        for (JsonNode message : related.messages) {
-            if (message.path("id").asInt(-1) == id) {
-                return message;
-            }
-        }
-        throw new AssertionError("no response to " + method + ": " + related.messages);
-    }
-
-    private void notify(String method) throws Exception {
-        byte[] frame = ("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\"}").getBytes(StandardCharsets.UTF_8);
-        session.receive(endpoint.parse(frame), new Collector()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    /** A channel that keeps every message, parsed. */
-    static final class Collector implements MessageChannel {
-        final List<JsonNode> messages = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void send(byte[] json, MessageKind kind) {
-            try {
-                messages.add(JSON.readTree(json));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        void await(String method, int count) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (System.currentTimeMillis() < deadline) {
-                if (messages.stream().filter(m -> method.equals(m.path("method").asText())).count() >= count) {
-                    return;
-                }
-                Thread.sleep(20);
-            }
-            throw new AssertionError("no " + count + "x " + method + " within 10 s; got " + messages);
-        }
+        return SpiSessions.request(endpoint, session, nextId++, method, params, Duration.ofSeconds(10));
     }
 }

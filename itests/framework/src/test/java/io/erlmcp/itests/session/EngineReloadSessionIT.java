@@ -9,18 +9,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -48,10 +44,9 @@ import io.erlmcp.itests.mcp.fixture.GreetingTool;
 import io.erlmcp.session.SessionRecord;
 import io.erlmcp.session.SessionStore;
 import io.erlmcp.transport.McpServerEndpoint;
-import io.erlmcp.transport.MessageChannel;
-import io.erlmcp.transport.MessageKind;
 import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
+import io.erlmcp.itests.SpiSessions;
 
 /**
  * Issue 5, live: a session opened on the real engine goes on, with the same id and its negotiated state, after the
@@ -75,7 +70,9 @@ class EngineReloadSessionIT {
 
     @Test
     void aSessionKeepsItsIdAndStateAcrossAnUpdateAndRefreshOfTheEngineBundle() throws Exception {
-        Bundle tool = install(greetingBundle(Files.createTempDirectory("itest-session").resolve("greeting.jar")));
+        Bundle tool = TestBundles.install(context, TestBundles.toolBundle(
+                Files.createTempDirectory("itest-session").resolve("greeting.jar"),
+                "io.erlmcp.itests.fixture.session.greeting", "itest.session.greeting", GreetingTool.class));
         ServerSession session = null;
         McpServerEndpoint endpoint = null;
         try {
@@ -83,7 +80,7 @@ class EngineReloadSessionIT {
             ServiceReference<McpServerEndpoint> before = endpointRef(null);
             McpServerEndpoint old = context.getService(before);
             Object storeService = context.getServiceReference(SessionStore.class).getProperty(Constants.SERVICE_ID);
-            session = old.open(new TransportInfo("http", "127.0.0.1:1", null), new Collector());
+            session = old.open(new TransportInfo("http", "127.0.0.1:1", null), new SpiSessions.Collector());
             JsonNode init = request(old, session, "initialize", "{\"protocolVersion\":\"2025-06-18\","
                     + "\"capabilities\":{\"roots\":{}},\"clientInfo\":{\"name\":\"itest\",\"version\":\"1\"}}");
             assertThat(init.path("result").path("protocolVersion").asText()).isEqualTo("2025-06-18");
@@ -303,69 +300,12 @@ class EngineReloadSessionIT {
         throw new AssertionError("no tool " + name + " within 10 s: " + names);
     }
 
-    private Bundle install(Path jar) throws Exception {
-        try (InputStream in = Files.newInputStream(jar)) {
-            return context.installBundle("itest:" + jar, in);
-        }
-    }
-
-    private static Path greetingBundle(Path target) throws Exception {
-        String ds = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="itest.session.greeting">
-                  <implementation class="%s"/>
-                  <service><provide interface="io.erlmcp.mcp.Tool"/></service>
-                </scr:component>
-                """.formatted(GreetingTool.class.getName());
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Manifest-Version", "1.0");
-        headers.put("Bundle-ManifestVersion", "2");
-        headers.put("Bundle-SymbolicName", "io.erlmcp.itests.fixture.session.greeting");
-        headers.put("Bundle-Version", "1.0.0");
-        headers.put("Import-Package", "io.erlmcp.mcp;version=\"[1,2)\"");
-        headers.put("Service-Component", "OSGI-INF/greeting.xml");
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("OSGI-INF/greeting.xml", ds.getBytes(StandardCharsets.UTF_8));
-        entries.put(TestBundles.classFile(GreetingTool.class), TestBundles.classBytes(GreetingTool.class));
-        return TestBundles.write(target, headers, entries);
-    }
-
     private JsonNode request(McpServerEndpoint endpoint, ServerSession session, String method, String params)
             throws Exception {
-        int id = nextId++;
-        Collector related = new Collector();
-        byte[] frame = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params
-                + "}").getBytes(StandardCharsets.UTF_8);
-        session.receive(endpoint.parse(frame), related).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        for (JsonNode message : related.messages) {
-            if (message.path("id").asInt(-1) == id) {
-                return message;
-            }
-        }
-        throw new AssertionError("no response to " + method + ": " + related.messages);
+        return SpiSessions.request(endpoint, session, nextId++, method, params, Duration.ofSeconds(10));
     }
 
     private static void notify(McpServerEndpoint endpoint, ServerSession session, String method) throws Exception {
-        byte[] frame = ("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\"}").getBytes(StandardCharsets.UTF_8);
-        session.receive(endpoint.parse(frame), new Collector()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    /** A channel that keeps every message, parsed. */
-    static final class Collector implements MessageChannel {
-        final List<JsonNode> messages = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void send(byte[] json, MessageKind kind) {
-            try {
-                messages.add(JSON.readTree(json));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
+        SpiSessions.notify(endpoint, session, method);
     }
 }

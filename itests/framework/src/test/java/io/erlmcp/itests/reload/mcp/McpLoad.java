@@ -1,26 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.itests.reload.mcp;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.erlmcp.transport.McpServerEndpoint;
-import io.erlmcp.transport.MessageChannel;
-import io.erlmcp.transport.MessageKind;
 import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
+import io.erlmcp.itests.SpiSessions;
 
 /**
  * MCP clients of the real engine, through the transport SPI as a transport drives it (see ToolWhiteboardIT), each
@@ -30,7 +25,6 @@ import io.erlmcp.transport.TransportInfo;
  */
 final class McpLoad implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final String LIST_CHANGED = "notifications/tools/list_changed";
 
     /** One initialized engine session. */
@@ -38,7 +32,7 @@ final class McpLoad implements AutoCloseable {
         final int index;
         private final McpServerEndpoint endpoint;
         private final ServerSession session;
-        private final Collector standalone = new Collector();
+        private final SpiSessions.Collector standalone = new SpiSessions.Collector();
         private final AtomicInteger nextId = new AtomicInteger(1);
 
         Client(McpServerEndpoint endpoint, int index) throws Exception {
@@ -50,22 +44,12 @@ final class McpLoad implements AutoCloseable {
             if (!init.path("result").path("capabilities").path("tools").path("listChanged").asBoolean()) {
                 throw new AssertionError("no tools.listChanged capability: " + init);
             }
-            byte[] frame = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}".getBytes(StandardCharsets.UTF_8);
-            session.receive(endpoint.parse(frame), new Collector()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            SpiSessions.notify(endpoint, session, "notifications/initialized");
         }
 
         JsonNode request(String method, String params) throws Exception {
-            int id = nextId.getAndIncrement();
-            Collector related = new Collector();
-            byte[] frame = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}")
-                    .getBytes(StandardCharsets.UTF_8);
-            session.receive(endpoint.parse(frame), related).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            for (JsonNode message : related.messages) {
-                if (message.path("id").asInt(-1) == id) {
-                    return message;
-                }
-            }
-            throw new IllegalStateException("no response to " + method + ": " + related.messages);
+            return SpiSessions.request(endpoint, session, nextId.getAndIncrement(), method, params,
+                    Duration.ofSeconds(30));
         }
 
         /** @return the major version that answered; throws with the reason when the call did not answer right */
@@ -205,24 +189,5 @@ final class McpLoad implements AutoCloseable {
             t.join(TimeUnit.SECONDS.toMillis(60));
         }
         clients.forEach(Client::close);
-    }
-
-    /** A channel that keeps every message, parsed. */
-    static final class Collector implements MessageChannel {
-        final List<JsonNode> messages = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void send(byte[] json, MessageKind kind) {
-            try {
-                messages.add(JSON.readTree(json));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
     }
 }
