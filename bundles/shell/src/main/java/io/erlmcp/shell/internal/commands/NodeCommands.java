@@ -22,13 +22,15 @@ import io.erlmcp.node.NodeInfo;
 
 /**
  * {@code erlmcp:status}, {@code erlmcp:health} and {@code erlmcp:vm_metrics}: the runbook's
- * {@code erlmcp:status()} and {@code erlmcp:vm_metrics()}. Each returns data; Gogo formats it.
+ * {@code erlmcp:status()} and {@code erlmcp:vm_metrics()}, and {@code erlmcp:garbage_collect} for the runbook's
+ * {@code erlang:garbage_collect()}. Each returns data; Gogo formats it.
  */
 @Component(service = NodeCommands.class, property = {
         "osgi.command.scope=erlmcp",
         "osgi.command.function=status",
         "osgi.command.function=health",
-        "osgi.command.function=vm_metrics" })
+        "osgi.command.function=vm_metrics",
+        "osgi.command.function=garbage_collect" })
 public final class NodeCommands {
 
     private final BundleContext context;
@@ -97,6 +99,11 @@ public final class NodeCommands {
     @Descriptor("JVM memory, threads, garbage collection, CPU and file descriptors (the runbook's VM metrics)")
     public Map<String, Object> vm_metrics() {
         return VmMetrics.snapshot();
+    }
+
+    @Descriptor("runs a full garbage collection and reports the live heap before and after (erlang:garbage_collect())")
+    public Map<String, Object> garbage_collect() {
+        return VmMetrics.collect();
     }
 
     Map<String, Object> bundles() {

@@ -113,6 +113,18 @@ class NodeCommandsTest {
         assertThat(commands.vm_metrics()).containsKeys("heap", "threads", "gc", "cpu");
     }
 
+    @Test
+    void garbageCollectReleasesGarbageAndReportsTheLiveHeap() {
+        byte[][] garbage = new byte[64][];
+        for (int i = 0; i < garbage.length; i++) {
+            garbage[i] = new byte[256 * 1024];
+        }
+        garbage = null;
+        Map<String, Object> result = commands.garbage_collect();
+        assertThat(result).containsKeys("heap_used_before_bytes", "heap_used_after_bytes", "threads", "took_ms");
+        assertThat((Long) result.get("heap_used_after_bytes")).isLessThan((Long) result.get("heap_used_before_bytes"));
+    }
+
     private static ServiceComponentRuntime scr() {
         Map<String, List<Integer>> states = Map.of("a", List.of(ComponentConfigurationDTO.ACTIVE), "b",
                 List.of(ComponentConfigurationDTO.SATISFIED), "c", List.of(ComponentConfigurationDTO.UNSATISFIED_REFERENCE),
