@@ -41,6 +41,15 @@ public interface ClientTransport extends AutoCloseable {
     default void initialized() {
     }
 
+    /**
+     * True if {@link #start(Consumer, Consumer)} may be called again after the transport ended on its own, opening
+     * a new connection (and so a new session): what {@link McpClient.Builder#reconnect} needs. False unless
+     * overridden.
+     */
+    default boolean reconnectable() {
+        return false;
+    }
+
     /** Ends the session and releases the transport's resources. */
     @Override
     void close();

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.erlmcp.client.internal.JsonRpcPeer;
+import io.erlmcp.client.internal.Reconnector;
 
 /**
  * An MCP client session over one {@link ClientTransport}. Build it with {@link #builder(ClientTransport)}, call
@@ -40,6 +41,7 @@ public final class McpClient implements AutoCloseable {
     private final List<NotificationListener> listeners;
     private volatile JsonNode initializeResult;
     private volatile boolean closed;
+    private final Reconnector reconnector;
 
     private McpClient(Builder b) {
         this.transport = b.transport;
@@ -60,6 +62,10 @@ public final class McpClient implements AutoCloseable {
         }
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
         this.peer = new JsonRpcPeer(transport, b.timeout, handlers, this::deliver);
+        if (b.reconnect != null && !transport.reconnectable()) {
+            throw new IllegalArgumentException("this transport cannot reconnect: " + transport.getClass().getName());
+        }
+        this.reconnector = new Reconnector(b.reconnect, List.copyOf(b.connectionListeners), this::reopen);
     }
 
     public static Builder builder(ClientTransport transport) {
@@ -72,11 +78,36 @@ public final class McpClient implements AutoCloseable {
      * InitializeResult.
      */
     public JsonNode initialize() {
+        open();
+        return handshake();
+    }
+
+    private void open() {
         try {
-            transport.start(peer::receive, peer::failAll);
+            transport.start(peer::receive, this::connectionLost);
         } catch (IOException e) {
             throw new McpException("cannot open the transport: " + e.getMessage(), e);
         }
+    }
+
+    /** The transport ended on its own: fail what waits, tell the listeners, reconnect if asked to. */
+    private void connectionLost(String reason) {
+        peer.failAll("connection lost: " + reason);
+        if (!closed && initializeResult != null) {
+            reconnector.lost(reason);
+        }
+    }
+
+    /** A reconnect attempt: a new connection, and initialize again (a new session). */
+    private void reopen() {
+        if (closed) {
+            throw new McpException("client closed", null);
+        }
+        open();
+        handshake();
+    }
+
+    private JsonNode handshake() {
         ObjectNode params = NODES.objectNode().put("protocolVersion", LATEST_PROTOCOL_VERSION);
         params.set("capabilities", capabilities);
         params.set("clientInfo", clientInfo);
@@ -223,6 +254,7 @@ public final class McpClient implements AutoCloseable {
             return;
         }
         closed = true;
+        reconnector.stop();
         peer.close();
         transport.close();
     }
@@ -276,6 +308,8 @@ public final class McpClient implements AutoCloseable {
         private RequestHandler elicitation;
         private RequestHandler roots;
         private final List<NotificationListener> listeners = new ArrayList<>();
+        private Reconnector.Policy reconnect;
+        private final List<ConnectionListener> connectionListeners = new ArrayList<>();
 
         private Builder(ClientTransport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
@@ -323,6 +357,26 @@ public final class McpClient implements AutoCloseable {
         /** Answers roots/list; declares the roots capability with listChanged. */
         public Builder rootsHandler(RequestHandler handler) {
             this.roots = handler;
+            return this;
+        }
+
+        /**
+         * Reconnects when a connection-per-session transport (TCP, WebSocket, legacy HTTP+SSE) ends unexpectedly
+         * after {@link McpClient#initialize()}: requests in flight fail at once with "connection lost", then
+         * attempt {@code n} waits a random time between half and all of {@code min(max, initial * 2^(n-1))},
+         * reopens the transport and runs initialize again. That is a <b>new session</b>: subscriptions, the logging
+         * level and other server-side state of the old one are gone, and requests made while reconnecting fail.
+         * After {@code maxAttempts} failed attempts the client stays disconnected. {@link ConnectionListener}s hear
+         * every step. Off unless set; {@link #build()} refuses it for transports that cannot reconnect.
+         */
+        public Builder reconnect(Duration initial, Duration max, int maxAttempts) {
+            this.reconnect = new Reconnector.Policy(initial, max, maxAttempts);
+            return this;
+        }
+
+        /** Hears when the connection is lost and about each reconnect attempt. */
+        public Builder connectionListener(ConnectionListener listener) {
+            connectionListeners.add(Objects.requireNonNull(listener));
             return this;
         }
 
