@@ -38,6 +38,8 @@ final class Settings {
             "ERLMCP_HTTP_PORT", "erlmcp.http.port",
             "ERLMCP_METRICS_PORT", "erlmcp.metrics.port",
             "ERLMCP_TCP_PORT", "erlmcp.tcp.port",
+            "ERLMCP_HTTPS_PORT", "erlmcp.https.port",
+            "ERLMCP_TLS_KEYSTORE", "erlmcp.tls.keystore",
             "ERLMCP_FEATURES", "erlmcp.features",
             "ERLMCP_NODE_NAME", "erlmcp.node.name");
 

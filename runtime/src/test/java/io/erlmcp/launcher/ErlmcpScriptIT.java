@@ -5,17 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -171,6 +183,84 @@ class ErlmcpScriptIT {
         assertThat(run("start").status()).isZero();
         try {
             assertThat(health()).isEqualTo(200);
+        } finally {
+            assertThat(run("stop").status()).isZero();
+        }
+    }
+
+    /**
+     * ERLMCP_TLS_KEYSTORE and ERLMCP_HTTPS_PORT turn on the TLS 1.3 listener of etc/io.erlmcp.http.cfg: /health,
+     * Streamable HTTP and WebSocket answer over it, beside plain HTTP.
+     */
+    @Test
+    void httpsAndWssOnTheSecondPortFromTheEnvironment() throws Exception {
+        assumeTrue(healthExpected(), "io.erlmcp.http has no component yet");
+        String password = "erlmcp-it";
+        Path keystore = base.resolve("tls.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "erlmcp", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", password, "-keypass", password)
+                .redirectErrorStream(true).start();
+        String keytoolOutput = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0).as(keytoolOutput).isTrue();
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            trust.load(in, password.toCharArray());
+        }
+        TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory
+                .getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trustManagers.getTrustManagers(), null);
+        int httpsPort = freePort();
+
+        Result start = run(Map.of("ERLMCP_TLS_KEYSTORE", keystore.toString(), "ERLMCP_TLS_KEYSTORE_PASSWORD", password,
+                "ERLMCP_HTTPS_PORT", Integer.toString(httpsPort)), "start");
+        assertThat(start.status()).as(start.all()).isZero();
+        try {
+            assertThat(health()).isEqualTo(200);
+            HttpClient client = HttpClient.newBuilder().sslContext(tls)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> https = client.send(java.net.http.HttpRequest
+                    .newBuilder(URI.create("https://localhost:" + httpsPort + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(https.statusCode()).as(https.body()).isEqualTo(200);
+            assertThat(https.sslSession().orElseThrow().getProtocol()).isEqualTo("TLSv1.3");
+
+            String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                    + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
+            HttpResponse<String> mcp = client.send(java.net.http.HttpRequest
+                    .newBuilder(URI.create("https://localhost:" + httpsPort + "/mcp"))
+                    .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(initialize)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(mcp.statusCode()).as(mcp.body()).isEqualTo(200);
+            assertThat(mcp.headers().firstValue("Mcp-Session-Id")).isPresent();
+            assertThat(mcp.body()).contains("\"protocolVersion\":\"2025-11-25\"");
+
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            WebSocket ws = client.newWebSocketBuilder().subprotocols("mcp")
+                    .buildAsync(URI.create("wss://localhost:" + httpsPort + "/mcp/ws"),
+                            new WebSocket.Listener() {
+                                private final StringBuilder text = new StringBuilder();
+
+                                @Override
+                                public CompletionStage<?> onText(WebSocket socket,
+                                        CharSequence data, boolean last) {
+                                    text.append(data);
+                                    if (last) {
+                                        answer.complete(text.toString());
+                                    }
+                                    socket.request(1);
+                                    return null;
+                                }
+                            })
+                    .get(10, TimeUnit.SECONDS);
+            ws.sendText(initialize, true).get(5, TimeUnit.SECONDS);
+            assertThat(answer.get(10, TimeUnit.SECONDS)).contains("\"id\":1", "\"protocolVersion\":\"2025-11-25\"");
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
         } finally {
             assertThat(run("stop").status()).isZero();
         }

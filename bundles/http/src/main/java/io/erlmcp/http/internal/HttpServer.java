@@ -3,6 +3,8 @@ package io.erlmcp.http.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,8 +16,11 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -28,6 +33,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
@@ -40,7 +46,8 @@ import io.erlmcp.http.HttpWhiteboard;
 
 /**
  * Owns the node's Jetty 12 server (the {@code default} listener): serves {@code /health} and mounts every
- * {@link Handler} service that carries {@link HttpWhiteboard#PATH}, live.
+ * {@link Handler} service that carries {@link HttpWhiteboard#PATH}, live. With a keystore configured, a second
+ * connector serves the same paths over TLS 1.3 (HTTPS and WSS, port 8443 by default).
  */
 @Component(service = {}, configurationPid = HttpServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true) // no service: the component exists to run the server
@@ -91,7 +98,25 @@ public final class HttpServer {
         @AttributeDefinition(name = "Stop grace", description = "Milliseconds requests in flight get to finish "
                 + "when the server stops; 0 stops at once")
         long stop_timeout_millis() default DEFAULT_STOP_TIMEOUT_MILLIS;
+
+        @AttributeDefinition(name = "HTTPS port", description = "Port of the second listener, TLS 1.3 only, serving "
+                + "the same paths; 0 picks a free one. It listens only when a keystore is configured")
+        int tls_port() default DEFAULT_TLS_PORT;
+
+        @AttributeDefinition(name = "HTTPS keystore", description = "Path of the keystore holding the server's key "
+                + "and certificate chain; empty: no HTTPS listener")
+        String tls_keystore() default "";
+
+        @AttributeDefinition(name = "HTTPS keystore password", type = AttributeType.PASSWORD,
+                description = "Password of the keystore and of the key in it")
+        String tls_keystore_password() default "";
+
+        @AttributeDefinition(name = "HTTPS keystore type", description = "PKCS12 or JKS")
+        String tls_keystore_type() default "PKCS12";
     }
+
+    /** The HTTPS listener's port when nothing else is configured (ERLMCP_HTTPS_PORT). */
+    static final int DEFAULT_TLS_PORT = 8443;
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
@@ -100,6 +125,7 @@ public final class HttpServer {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ServerConnector tlsConnector;
     private final Router router = new Router();
     private final HealthEndpoint health = new HealthEndpoint(new ObjectMapper());
     private final Object lock = new Object();
@@ -137,6 +163,10 @@ public final class HttpServer {
         connector.setIdleTimeout(config.idle_timeout_millis());
         connector.setAcceptQueueSize(config.accept_queue_size());
         server.addConnector(connector);
+        tlsConnector = config.tls_keystore().isBlank() ? null : tlsConnector(config, http);
+        if (tlsConnector != null) {
+            server.addConnector(tlsConnector);
+        }
         server.setHandler(router);
         server.setStopTimeout(config.stop_timeout_millis());
         try {
@@ -144,10 +174,40 @@ public final class HttpServer {
         } catch (Exception e) {
             // A port in use fails here; stop what did start (the thread pool) before SCR reports the failure.
             stopQuietly();
-            throw new IllegalStateException("HTTP server could not listen on " + config.host() + ":" + port + ": " + e,
-                    e);
+            throw new IllegalStateException("HTTP server could not listen on " + config.host() + ":" + port
+                    + (tlsConnector == null ? "" : " and " + config.tls_port() + " (HTTPS)") + ": " + e, e);
         }
         LOG.info("HTTP listening on {}:{}", config.host(), connector.getLocalPort());
+        if (tlsConnector != null) {
+            LOG.info("HTTPS (TLS 1.3) listening on {}:{}", config.host(), tlsConnector.getLocalPort());
+        }
+    }
+
+    /** TLS 1.3 only, HTTP/1.1 inside; the keystore is checked here so that a bad path says so plainly. */
+    private ServerConnector tlsConnector(Config config, HttpConfiguration http) {
+        int port = config.tls_port();
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(PID + " tls.port must be 0..65535, not " + port);
+        }
+        Path keystore = Path.of(config.tls_keystore().trim());
+        if (!Files.isReadable(keystore)) {
+            throw new IllegalArgumentException(PID + " tls.keystore " + keystore.toAbsolutePath()
+                    + " is not a readable file; create one (README: HTTPS) or clear tls.keystore to turn HTTPS off");
+        }
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(keystore.toAbsolutePath().toString());
+        tls.setKeyStorePassword(config.tls_keystore_password());
+        tls.setKeyStoreType(config.tls_keystore_type().isBlank() ? "PKCS12" : config.tls_keystore_type().trim());
+        tls.setIncludeProtocols("TLSv1.3");
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer());
+        ServerConnector tlsConnector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+                new HttpConnectionFactory(https));
+        tlsConnector.setHost(config.host());
+        tlsConnector.setPort(port);
+        tlsConnector.setIdleTimeout(config.idle_timeout_millis());
+        tlsConnector.setAcceptQueueSize(config.accept_queue_size());
+        return tlsConnector;
     }
 
     static int portFrom(String property, int fallback) {
@@ -166,7 +226,8 @@ public final class HttpServer {
         synchronized (lock) {
             stopQuietly();
         }
-        LOG.info("HTTP stopped listening on {}", connector.getHost() + ":" + connector.getPort());
+        LOG.info("HTTP stopped listening on {}", connector.getHost() + ":" + connector.getPort()
+                + (tlsConnector == null ? "" : " and " + tlsConnector.getPort() + " (HTTPS)"));
     }
 
     private void stopQuietly() {
@@ -180,6 +241,11 @@ public final class HttpServer {
     /** @return the port actually bound (differs from the configuration when it asked for 0) */
     int port() {
         return connector.getLocalPort();
+    }
+
+    /** @return the HTTPS port actually bound, or -1 when there is no HTTPS listener */
+    int tlsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

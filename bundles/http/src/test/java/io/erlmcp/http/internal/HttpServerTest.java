@@ -292,6 +292,10 @@ class HttpServerTest {
     }
 
     static HttpServer.Config config(int port) {
+        return config(port, "", "");
+    }
+
+    static HttpServer.Config config(int port, String keystore, String password) {
         return new HttpServer.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -336,6 +340,26 @@ class HttpServerTest {
             @Override
             public long stop_timeout_millis() {
                 return 0; // the client keeps connections open; a graceful stop would wait for them
+            }
+
+            @Override
+            public int tls_port() {
+                return 0;
+            }
+
+            @Override
+            public String tls_keystore() {
+                return keystore;
+            }
+
+            @Override
+            public String tls_keystore_password() {
+                return password;
+            }
+
+            @Override
+            public String tls_keystore_type() {
+                return "PKCS12";
             }
         };
     }
