@@ -73,4 +73,12 @@ public interface ClientTransport extends AutoCloseable {
     static ClientTransport stdio(List<String> command, Map<String, String> env, Consumer<String> stderr) {
         return new StdioTransport(command, env, stderr);
     }
+
+    /**
+     * The Streamable HTTP transport with {@code headers} on every request and {@code reconnect} governing how
+     * SSE streams that end too early are resumed ({@link SseReconnectPolicy#DEFAULT} in the other overloads).
+     */
+    static ClientTransport streamableHttp(URI endpoint, Map<String, String> headers, SseReconnectPolicy reconnect) {
+        return new StreamableHttpTransport(endpoint, headers, reconnect);
+    }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -160,14 +161,35 @@ public final class McpClient implements AutoCloseable {
      * the token, the request id as a number).
      */
     public JsonNode callTool(String name, JsonNode arguments) {
-        return peer.requestWithId("tools/call", id -> {
-            ObjectNode params = NODES.objectNode().put("name", name);
-            if (arguments != null) {
-                params.set("arguments", arguments);
-            }
-            params.putObject("_meta").put("progressToken", id);
-            return params;
-        });
+        return peer.requestWithId("tools/call", id -> toolCallParams(name, arguments, id));
+    }
+
+    /**
+     * Calls a tool without waiting, with a progress token like {@link #callTool(String, JsonNode)}. The future
+     * completes with the CallToolResult, with an {@link McpException}, or with a
+     * {@link java.util.concurrent.TimeoutException} after the request timeout. Cancelling the future sends
+     * {@code notifications/cancelled} (reason "cancelled by the client") to the server, and an answer that still
+     * arrives is dropped.
+     */
+    public CompletableFuture<JsonNode> callToolAsync(String name, JsonNode arguments) {
+        return peer.requestAsync("tools/call", id -> toolCallParams(name, arguments, id));
+    }
+
+    /**
+     * Any request, without waiting; the future behaves as {@link #callToolAsync}'s: cancelling it cancels the
+     * request on the server.
+     */
+    public CompletableFuture<JsonNode> requestAsync(String method, JsonNode params) {
+        return peer.requestAsync(method, id -> params);
+    }
+
+    private static ObjectNode toolCallParams(String name, JsonNode arguments, long id) {
+        ObjectNode params = NODES.objectNode().put("name", name);
+        if (arguments != null) {
+            params.set("arguments", arguments);
+        }
+        params.putObject("_meta").put("progressToken", id);
+        return params;
     }
 
     /** All resources, following nextCursor. */

@@ -3,6 +3,7 @@ package io.erlmcp.client.internal;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,7 +73,11 @@ public final class JsonRpcPeer {
         }
     }
 
-    /** Sends a request; the future completes with its result or an {@link McpException}. */
+    /**
+     * Sends a request; the future completes with its result, an {@link McpException}, or a
+     * {@link TimeoutException} after the request timeout. Cancelling it sends {@code notifications/cancelled} for
+     * the request (except for initialize, which the spec says must not be cancelled); a late answer is dropped.
+     */
     public CompletableFuture<JsonNode> requestAsync(String method, LongFunction<JsonNode> paramsForId) {
         long id = ids.incrementAndGet();
         JsonNode params = paramsForId.apply(id);
@@ -87,6 +92,8 @@ public final class JsonRpcPeer {
             pending.remove(key);
             if (e instanceof TimeoutException && !"initialize".equals(method)) {
                 cancel(id, method + " timed out after " + timeout.toMillis() + " ms");
+            } else if (e instanceof CancellationException && !"initialize".equals(method)) {
+                cancel(id, "cancelled by the client");
             }
         });
         try {
