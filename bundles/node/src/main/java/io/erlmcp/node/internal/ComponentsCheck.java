@@ -78,7 +78,7 @@ public final class ComponentsCheck implements HealthCheck {
     static String describe(ComponentDescriptionDTO description, ComponentConfigurationDTO configuration) {
         StringBuilder text = new StringBuilder(description.name);
         if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-            text.append(" failed to activate: ").append(configuration.failure == null ? "?" : firstLine(configuration.failure));
+            text.append(" failed to activate: ").append(configuration.failure == null ? "?" : cause(configuration.failure));
         } else if (configuration.unsatisfiedReferences != null && configuration.unsatisfiedReferences.length > 0) {
             text.append(" is missing");
             String separator = " ";
@@ -108,8 +108,14 @@ public final class ComponentsCheck implements HealthCheck {
         return "?";
     }
 
-    private static String firstLine(String text) {
+    /** The innermost "Caused by:" of a stack trace (the activator's own exception), else its first line. */
+    static String cause(String stackTrace) {
+        String text = stackTrace;
+        int caused = text.lastIndexOf("Caused by: ");
+        if (caused >= 0) {
+            text = text.substring(caused + "Caused by: ".length());
+        }
         int end = text.indexOf('\n');
-        return end < 0 ? text : text.substring(0, end);
+        return (end < 0 ? text : text.substring(0, end)).strip();
     }
 }

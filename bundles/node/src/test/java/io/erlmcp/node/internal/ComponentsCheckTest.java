@@ -126,4 +126,14 @@ class ComponentsCheckTest {
             throw new UnsupportedOperationException();
         }
     }
+
+    @Test
+    void anActivationFailureIsReportedByItsInnermostCause() {
+        String trace = "java.lang.reflect.InvocationTargetException\n\tat a.b(C.java:1)\n"
+                + "Caused by: java.lang.IllegalArgumentException: tls.keystore /x is not a readable file\n\tat d.e";
+        assertThat(ComponentsCheck.cause(trace))
+                .isEqualTo("java.lang.IllegalArgumentException: tls.keystore /x is not a readable file");
+        assertThat(ComponentsCheck.cause("java.lang.IllegalStateException: boom\n\tat x")).isEqualTo(
+                "java.lang.IllegalStateException: boom");
+    }
 }
