@@ -5,12 +5,18 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
+
+import javax.net.ssl.SSLContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.client.internal.LegacySseTransport;
 import io.erlmcp.client.internal.StdioTransport;
 import io.erlmcp.client.internal.StreamableHttpTransport;
+import io.erlmcp.client.internal.TcpTransport;
+import io.erlmcp.client.internal.WebSocketTransport;
 
 /**
  * Carries JSON-RPC messages between an {@link McpClient} and one server. Messages from the server (answers,
@@ -80,5 +86,59 @@ public interface ClientTransport extends AutoCloseable {
      */
     static ClientTransport streamableHttp(URI endpoint, Map<String, String> headers, SseReconnectPolicy reconnect) {
         return new StreamableHttpTransport(endpoint, headers, reconnect);
+    }
+
+    /**
+     * MCP over TCP (erlmcp's {@code io.erlmcp.mcp.tcp}): newline-delimited JSON-RPC, one session per connection.
+     * Reconnectable.
+     */
+    static ClientTransport tcp(String host, int port) {
+        return new TcpTransport(host, port, null);
+    }
+
+    /**
+     * MCP over TCP with TLS 1.3 only; {@code tls} decides whom to trust (the server's certificate must also match
+     * {@code host}). Reconnectable.
+     */
+    static ClientTransport tcp(String host, int port, SSLContext tls) {
+        return new TcpTransport(host, port, Objects.requireNonNull(tls, "tls"));
+    }
+
+    /**
+     * MCP over WebSocket ({@code ws://} or {@code wss://}, say {@code ws://127.0.0.1:8080/mcp/ws}): subprotocol
+     * {@code mcp}, one JSON-RPC message per text message. Reconnectable.
+     */
+    static ClientTransport webSocket(URI endpoint) {
+        return new WebSocketTransport(endpoint, null, Map.of());
+    }
+
+    /** MCP over WebSocket, trusting what {@code tls} trusts for {@code wss://}. Reconnectable. */
+    static ClientTransport webSocket(URI endpoint, SSLContext tls) {
+        return new WebSocketTransport(endpoint, Objects.requireNonNull(tls, "tls"), Map.of());
+    }
+
+    /**
+     * MCP over WebSocket with {@code headers} (say, Authorization) on the handshake; {@code tls} may be null (the
+     * JDK's default trust). Reconnectable.
+     */
+    static ClientTransport webSocket(URI endpoint, SSLContext tls, Map<String, String> headers) {
+        return new WebSocketTransport(endpoint, tls, headers);
+    }
+
+    /**
+     * The HTTP+SSE transport of MCP 2024-11-05 for servers that predate Streamable HTTP: {@code sseEndpoint} is the
+     * GET stream (say {@code http://127.0.0.1:8080/sse}); messages are POSTed where its {@code endpoint} event says.
+     * Reconnectable.
+     */
+    static ClientTransport legacySse(URI sseEndpoint) {
+        return new LegacySseTransport(sseEndpoint, null, Map.of());
+    }
+
+    /**
+     * The HTTP+SSE transport with {@code headers} (say, Authorization) on the GET and every POST; {@code tls} may be
+     * null (the JDK's default trust for https). Reconnectable.
+     */
+    static ClientTransport legacySse(URI sseEndpoint, SSLContext tls, Map<String, String> headers) {
+        return new LegacySseTransport(sseEndpoint, tls, headers);
     }
 }

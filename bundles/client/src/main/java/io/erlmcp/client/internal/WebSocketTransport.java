@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.client.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import javax.net.ssl.SSLContext;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.erlmcp.client.ClientTransport;
+
+/**
+ * MCP over WebSocket, as {@code io.erlmcp.mcp.ws} serves it at {@code /mcp/ws}: offers the subprotocol {@code mcp},
+ * sends one JSON-RPC message per text message and joins fragmented text messages from the server (up to
+ * {@link #MAX_MESSAGE_CHARS}). {@code ws://} or {@code wss://} (with an optional {@link SSLContext}). Pings are
+ * answered by the JDK. When the server closes the connection or it fails, {@code ended} is told why; {@link #start}
+ * may be called again after that: a new connection.
+ */
+public final class WebSocketTransport implements ClientTransport {
+
+    /** The subprotocol offered. */
+    public static final String SUBPROTOCOL = "mcp";
+    /** The longest text message accepted from the server, in chars; a longer one ends the connection. */
+    public static final int MAX_MESSAGE_CHARS = 64 << 20;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI endpoint;
+    private final Map<String, String> headers;
+    private final HttpClient http;
+    private Connection current; // guarded by this
+    private boolean closed; // guarded by this
+
+    /** @param tls null for the JDK's default trust (wss) */
+    public WebSocketTransport(URI endpoint, SSLContext tls, Map<String, String> headers) {
+        String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new IllegalArgumentException("a WebSocket endpoint is ws:// or wss://, not " + endpoint);
+        }
+        this.endpoint = endpoint;
+        this.headers = Map.copyOf(headers);
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
+    }
+
+    @Override
+    public void start(Consumer<JsonNode> inbound) throws IOException {
+        start(inbound, reason -> {
+        });
+    }
+
+    @Override
+    public synchronized void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
+        if (closed) {
+            throw new IOException("transport closed");
+        }
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+        Connection c = new Connection(inbound, ended);
+        WebSocket.Builder b = http.newWebSocketBuilder().subprotocols(SUBPROTOCOL).connectTimeout(TIMEOUT);
+        headers.forEach(b::header);
+        WebSocket ws;
+        try {
+            ws = b.buildAsync(endpoint, c).get(2 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof WebSocketHandshakeException h) {
+                Object body = h.getResponse().body();
+                throw new IOException("WebSocket handshake with " + endpoint + " failed: HTTP "
+                        + h.getResponse().statusCode() + (body == null ? "" : " " + body), cause);
+            }
+            throw new IOException("cannot open " + endpoint + ": " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new IOException("cannot open " + endpoint + ": no handshake within " + 2 * TIMEOUT.toSeconds()
+                    + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        String selected = ws.getSubprotocol();
+        if (!selected.isEmpty() && !selected.equals(SUBPROTOCOL)) {
+            ws.abort();
+            throw new IOException(endpoint + " selected subprotocol " + selected + ", not " + SUBPROTOCOL);
+        }
+        c.ws = ws;
+        current = c;
+    }
+
+    @Override
+    public boolean reconnectable() {
+        return true;
+    }
+
+    @Override
+    public void send(JsonNode message) throws IOException {
+        Connection c;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("transport closed");
+            }
+            c = current;
+        }
+        if (c == null) {
+            throw new IOException("not connected to " + endpoint);
+        }
+        c.send(JsonRpcPeer.JSON.writeValueAsString(message));
+    }
+
+    @Override
+    public void close() {
+        Connection c;
+        synchronized (this) {
+            closed = true;
+            c = current;
+            current = null;
+        }
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** One WebSocket connection: joins text fragments and reports its end once. */
+    private final class Connection implements WebSocket.Listener {
+        private final Consumer<JsonNode> inbound;
+        private final Consumer<String> ended;
+        private final StringBuilder text = new StringBuilder();
+        private volatile WebSocket ws;
+        private volatile boolean over;
+
+        Connection(Consumer<JsonNode> inbound, Consumer<String> ended) {
+            this.inbound = inbound;
+            this.ended = ended;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            ws = webSocket;
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            if (text.length() + data.length() > MAX_MESSAGE_CHARS) {
+                text.setLength(0);
+                webSocket.abort();
+                end("the server sent a message longer than " + MAX_MESSAGE_CHARS + " chars");
+                return null;
+            }
+            text.append(data);
+            if (last) {
+                String message = text.toString();
+                text.setLength(0);
+                deliver(message);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            webSocket.request(1); // MCP messages are text; binary ones are ignored.
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            end("the server closed the WebSocket (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            end("the WebSocket failed: " + error);
+        }
+
+        void send(String json) throws IOException {
+            WebSocket w = ws;
+            synchronized (this) { // one send at a time, as java.net.http.WebSocket requires
+                if (over || w == null || w.isOutputClosed()) {
+                    throw new IOException("WebSocket to " + endpoint + " closed");
+                }
+                try {
+                    w.sendText(json, true).get(2 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    throw new IOException("sending on " + endpoint + " failed: " + e.getCause(), e.getCause());
+                } catch (TimeoutException e) {
+                    w.abort();
+                    throw new IOException("sending on " + endpoint + " timed out", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+        }
+
+        void close() {
+            over = true;
+            WebSocket w = ws;
+            if (w == null) {
+                return;
+            }
+            // A clean close: our close frame, then the server's answer; abort if that takes more than 2 s.
+            w.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((v, e) -> {
+                if (e != null) {
+                    w.abort();
+                }
+            });
+            CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> {
+                if (!w.isInputClosed()) {
+                    w.abort();
+                }
+            });
+        }
+
+        private void deliver(String message) {
+            JsonNode node;
+            try {
+                node = JsonRpcPeer.JSON.readTree(message);
+            } catch (IOException e) {
+                return; // Not JSON: skipped.
+            }
+            if (node != null && !node.isMissingNode()) {
+                inbound.accept(node);
+            }
+        }
+
+        private void end(String reason) {
+            if (over) {
+                return;
+            }
+            over = true;
+            ended.accept(reason);
+        }
+    }
+}
