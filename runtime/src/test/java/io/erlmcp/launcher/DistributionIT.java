@@ -35,7 +35,7 @@ class DistributionIT {
     @Test
     void everyBundleOfEveryFeatureIsInSystem() throws Exception {
         Features features = Features.load(dist().resolve("features"));
-        assertThat(features.names()).contains("framework", "core", "http", "admin", "examples");
+        assertThat(features.names()).contains("framework", "core", "http", "admin", "examples", "client");
         List<Features.Feature> all = features.select(String.join(",", features.names()));
         List<Features.BundleRef> bundles = Features.bundles(all);
         assertThat(bundles).isNotEmpty();
