@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.itests.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The assembled release (system property erlmcp.home) and how to run its bin/erlmcp. */
+final class ReleaseNode {
+
+    private ReleaseNode() {
+    }
+
+    static Path home() {
+        Path home = Path.of(System.getProperty("erlmcp.home", "../../runtime/target/erlmcp")).toAbsolutePath()
+                .normalize();
+        assertThat(home.resolve("bin/erlmcp")).as("the assembled release (mvn package)").isExecutable();
+        return home;
+    }
+
+    /** A fresh ERLMCP_BASE with free ports and the examples feature. */
+    static Map<String, String> env(int httpPort) throws IOException {
+        Path base = Files.createTempDirectory("erlmcp-interop");
+        return Map.of("ERLMCP_BASE", base.toString(), "ERLMCP_HTTP_PORT", String.valueOf(httpPort),
+                "ERLMCP_METRICS_PORT", String.valueOf(freePort()), "ERLMCP_TCP_PORT", String.valueOf(freePort()),
+                "ERLMCP_HTTPS_PORT", String.valueOf(freePort()), "ERLMCP_FEATURES", "examples");
+    }
+
+    /** Runs {@code bin/erlmcp <command>} to its end; returns its exit code and prints its output on failure. */
+    static int run(Path home, Map<String, String> env, String command, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path log = Files.createTempFile("erlmcp-interop", ".log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/erlmcp").toString(), command))
+                .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        int exit;
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            exit = -1;
+        } else {
+            exit = process.exitValue();
+        }
+        if (exit != 0) {
+            System.out.println("bin/erlmcp " + command + " exited " + exit + ":\n"
+                    + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        Files.deleteIfExists(log);
+        return exit;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.itests.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The official TypeScript SDK's Client against erlmcp: one release node ({@code bin/erlmcp start}, examples feature)
+ * serves Streamable HTTP and legacy HTTP+SSE; over stdio the SDK's StdioClientTransport spawns
+ * {@code bin/erlmcp stdio} with an instance directory and ports of its own.
+ */
+class SdkClientTest {
+
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
+    private static Path home;
+    private static Map<String, String> nodeEnv;
+    private static int port;
+
+    @BeforeAll
+    static void startNode() throws Exception {
+        home = ReleaseNode.home();
+        port = ReleaseNode.freePort();
+        nodeEnv = ReleaseNode.env(port);
+        assertThat(ReleaseNode.run(home, nodeEnv, "start", 120)).as("bin/erlmcp start").isZero();
+    }
+
+    @AfterAll
+    static void stopNode() throws Exception {
+        if (nodeEnv != null) {
+            ReleaseNode.run(home, nodeEnv, "stop", 60);
+        }
+    }
+
+    @Nested
+    class StreamableHttp extends SdkClientContract {
+        @Override
+        NodeSdk.Run runScript(NodeSdk sdk) throws Exception {
+            return sdk.run("sdk-client.mjs", List.of("http", "http://127.0.0.1:" + port + "/mcp"), Map.of(),
+                    SCRIPT_TIMEOUT);
+        }
+
+        @Override
+        String transport() {
+            return "http";
+        }
+    }
+
+    @Nested
+    class LegacySse extends SdkClientContract {
+        @Override
+        NodeSdk.Run runScript(NodeSdk sdk) throws Exception {
+            return sdk.run("sdk-client.mjs", List.of("sse", "http://127.0.0.1:" + port + "/sse"), Map.of(),
+                    SCRIPT_TIMEOUT);
+        }
+
+        @Override
+        String transport() {
+            return "sse";
+        }
+    }
+
+    @Nested
+    class Stdio extends SdkClientContract {
+        @Override
+        NodeSdk.Run runScript(NodeSdk sdk) throws Exception {
+            // The script passes ERLMCP_*, JAVA_HOME, PATH and HOME on to bin/erlmcp stdio.
+            Map<String, String> env = new HashMap<>(ReleaseNode.env(ReleaseNode.freePort()));
+            String javaHome = System.getenv("JAVA_HOME");
+            env.put("JAVA_HOME", javaHome != null ? javaHome : System.getProperty("java.home"));
+            return sdk.run("sdk-client.mjs", List.of("stdio", home.resolve("bin/erlmcp").toString()), env,
+                    SCRIPT_TIMEOUT);
+        }
+
+        @Override
+        String transport() {
+            return "stdio";
+        }
+    }
+}
