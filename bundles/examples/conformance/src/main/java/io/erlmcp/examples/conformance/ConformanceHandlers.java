@@ -153,6 +153,7 @@ public final class ConformanceHandlers {
                     sleep(200);
                     return done(CallToolResult.text("Reconnection test completed successfully"));
                 }));
+        t.add(slowProgress());
         t.add(tool("json_schema_2020_12_tool", "Tool with JSON Schema 2020-12 features",
                 "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
                         + "\"$defs\":{\"address\":{\"type\":\"object\",\"properties\":{\"street\":{\"type\":\"string\"},"
@@ -160,6 +161,31 @@ public final class ConformanceHandlers {
                         + "\"address\":{\"$ref\":\"#/$defs/address\"}},\"additionalProperties\":false}",
                 (c, ctx) -> done(CallToolResult.text("JSON Schema 2020-12 tool called with " + c.argumentsJson()))));
         return t;
+    }
+
+    /**
+     * {@code test_slow_progress} (not part of the conformance suite; erlmcp's client tests use it to cut and resume
+     * a stream, and to cancel a call): sends {@code steps} progress notifications (1..100, default 10), one every
+     * {@code intervalMs} (10..5000, default 100), then answers "Completed N steps". Stops at once when cancelled.
+     */
+    static Tool slowProgress() {
+        return tool("test_slow_progress", "Reports progress in steps over time; stops when cancelled",
+                "{\"type\":\"object\",\"properties\":{"
+                        + "\"steps\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":10},"
+                        + "\"intervalMs\":{\"type\":\"integer\",\"minimum\":10,\"maximum\":5000,\"default\":100}},"
+                        + "\"required\":[]}",
+                (c, ctx) -> {
+                    int steps = c.string("steps") == null ? 10 : Integer.parseInt(c.string("steps"));
+                    long interval = c.string("intervalMs") == null ? 100 : Long.parseLong(c.string("intervalMs"));
+                    for (int i = 1; i <= steps; i++) {
+                        sleep(interval);
+                        if (ctx.isCancelled() || Thread.currentThread().isInterrupted()) {
+                            return done(CallToolResult.text("Cancelled after " + (i - 1) + " steps"));
+                        }
+                        ctx.progress(i, (double) steps, "step " + i + " of " + steps);
+                    }
+                    return done(CallToolResult.text("Completed " + steps + " steps"));
+                });
     }
 
     private static String describe(ElicitResult r) {

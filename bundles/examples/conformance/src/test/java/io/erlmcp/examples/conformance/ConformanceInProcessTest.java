@@ -213,6 +213,28 @@ class ConformanceInProcessTest {
     }
 
     @Test
+    void slowProgressReportsEveryStepAndStopsWhenCancelled() throws Exception {
+        Chan ch = new Chan();
+        start("tools/call", "{\"name\":\"test_slow_progress\",\"arguments\":{\"steps\":4,\"intervalMs\":10},"
+                + "\"_meta\":{\"progressToken\":\"t\"}}", ch).get(5, TimeUnit.SECONDS);
+        assertThat(ch.all).hasSize(5);
+        assertThat(ch.all.subList(0, 4)).extracting(n -> n.at("/params/progress").asInt()).containsExactly(1, 2, 3, 4);
+        assertThat(ch.all.get(4).at("/result/content/0/text").asText()).isEqualTo("Completed 4 steps");
+
+        Chan slow = new Chan();
+        CompletableFuture<Void> running = start("tools/call", "{\"name\":\"test_slow_progress\",\"arguments\":"
+                + "{\"steps\":100,\"intervalMs\":50},\"_meta\":{\"progressToken\":\"u\"}}", slow);
+        assertThat(slow.queue.poll(5, TimeUnit.SECONDS)).isNotNull();
+        session.receive(engine.parse("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":"
+                .concat("{\"requestId\":1,\"reason\":\"test\"}}").getBytes(StandardCharsets.UTF_8)), new Chan());
+        running.get(5, TimeUnit.SECONDS);
+        int sent = slow.all.size();
+        Thread.sleep(200);
+        assertThat(slow.all).hasSize(sent).allSatisfy(n -> assertThat(n.has("result")).isFalse());
+        assertThat(sent).isLessThan(10);
+    }
+
+    @Test
     void resourcesPromptsCompletion() throws Exception {
         assertThat(call("resources/list", "{}").path("resources")).hasSize(3);
         assertThat(call("resources/read", "{\"uri\":\"test://static-text\"}").path("contents").get(0).path("text")
