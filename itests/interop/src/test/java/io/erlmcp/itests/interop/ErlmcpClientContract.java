@@ -169,7 +169,8 @@ abstract class ErlmcpClientContract {
                         () -> text(call("echo", "{\"message\":\"" + message + "\"}")), pool));
             }
             for (int i = 0; i < answers.size(); i++) {
-                assertThat(answers.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("message " + i);
+                assertThat(answers.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(why("call " + i))
+                        .isEqualTo("message " + i);
             }
         } finally {
             pool.shutdownNow();

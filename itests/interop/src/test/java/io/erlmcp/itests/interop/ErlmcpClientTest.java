@@ -61,4 +61,27 @@ class ErlmcpClientTest {
             }
         }
     }
+
+    @Nested
+    class LegacySse extends ErlmcpClientContract {
+        private SdkServerProcess server;
+
+        @Override
+        ClientTransport transport() throws Exception {
+            server = SdkServerProcess.start(NodeSdk.get(), "sse");
+            return ClientTransport.legacySse(URI.create("http://127.0.0.1:" + server.port() + "/sse"));
+        }
+
+        @Override
+        String serverStderr() {
+            return server == null ? "" : server.stderr();
+        }
+
+        @Override
+        void stopServer() {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
 }
