@@ -105,7 +105,8 @@ public final class LoadGenerator {
                 histogram.getMaxValue() / 1e6);
     }
 
-    private static final class Phase {
+    /** Tells the virtual clients to stop after their current call. */
+    static final class Phase {
         volatile boolean running = true;
     }
 
@@ -119,9 +120,7 @@ public final class LoadGenerator {
         }
 
         void initialize() throws Exception {
-            String body = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                    + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"erlmcp-loadgen\",\"version\":\"1\"}}}";
-            ContentResponse init = post(body).send();
+            ContentResponse init = post(McpMessages.INITIALIZE).send();
             if (init.getStatus() != 200) {
                 throw new IllegalStateException("initialize answered " + init.getStatus() + ": "
                         + init.getContentAsString());
@@ -130,7 +129,7 @@ public final class LoadGenerator {
             if (sessionId == null) {
                 throw new IllegalStateException("initialize answered without Mcp-Session-Id");
             }
-            ContentResponse initialized = post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").send();
+            ContentResponse initialized = post(McpMessages.INITIALIZED).send();
             if (initialized.getStatus() != 202) {
                 throw new IllegalStateException("notifications/initialized answered " + initialized.getStatus());
             }
