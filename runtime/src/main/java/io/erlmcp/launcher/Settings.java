@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -42,6 +43,15 @@ final class Settings {
             "ERLMCP_TLS_KEYSTORE", "erlmcp.tls.keystore",
             "ERLMCP_FEATURES", "erlmcp.features",
             "ERLMCP_NODE_NAME", "erlmcp.node.name");
+
+    /** Listener ports a stdio node opens on any free port unless told otherwise. */
+    static final List<String> STDIO_FREE_PORTS = List.of("erlmcp.http.port", "erlmcp.https.port", "erlmcp.tcp.port",
+            "erlmcp.metrics.port");
+
+    private static String variableOf(String property) {
+        return ENVIRONMENT.entrySet().stream().filter(e -> e.getValue().equals(property)).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+    }
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]+)}");
 
@@ -92,6 +102,16 @@ final class Settings {
         for (String name : system.stringPropertyNames()) {
             if (name.startsWith("erlmcp.")) {
                 p.put(name, system.getProperty(name));
+            }
+        }
+        if (mode == Mode.STDIO) {
+            // A stdio node serves its one client on stdin/stdout; its network listeners take any free port unless
+            // the environment names one, so that several stdio nodes (one per desktop client) never collide.
+            for (String port : STDIO_FREE_PORTS) {
+                String variable = variableOf(port);
+                if (env.get(variable) == null && system.getProperty(port) == null) {
+                    p.put(port, "0");
+                }
             }
         }
         p.put("erlmcp.version", version);

@@ -34,6 +34,18 @@ class SettingsTest {
     }
 
     @Test
+    void aStdioNodeListensOnFreePortsUnlessTheEnvironmentNamesThem() throws Exception {
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/erlmcp.properties"), "erlmcp.http.port = 8181\nerlmcp.https.port = 8443\n");
+        Settings s = Settings.load(home, home, Settings.Mode.STDIO, Map.of("ERLMCP_TCP_PORT", "19000"),
+                new Properties());
+        assertThat(s.properties).containsEntry("erlmcp.http.port", "0").containsEntry("erlmcp.https.port", "0")
+                .containsEntry("erlmcp.metrics.port", "0").containsEntry("erlmcp.tcp.port", "19000");
+        Settings daemon = Settings.load(home, home, Settings.Mode.DAEMON, Map.of(), new Properties());
+        assertThat(daemon.properties).containsEntry("erlmcp.http.port", "8181").containsEntry("erlmcp.tcp.port", "9000");
+    }
+
+    @Test
     void baseDefaultsToHome() throws LaunchException {
         Path[] locations = Settings.locations(Map.of("ERLMCP_HOME", home.toString()), new Properties());
         assertThat(locations[1]).isEqualTo(locations[0]);
