@@ -28,6 +28,9 @@ const text = value => ({ content: [{ type: 'text', text: value }] });
 function newServer() {
     const server = new McpServer({ name: 'sdk-interop-server', version: '1.0.0' },
         { capabilities: { logging: {} }, instructions: 'The TypeScript SDK side of the erlmcp interop tests.' });
+    // Protocol troubles the SDK does not throw (a response to an unknown request, a message that fails its schema,
+    // a transport error): the tests fail when one shows up on stderr.
+    server.server.onerror = error => console.error('sdk-interop-server error:', error);
 
     server.registerTool('echo', {
         description: 'Echoes the message back',

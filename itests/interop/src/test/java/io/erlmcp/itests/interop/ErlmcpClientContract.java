@@ -18,8 +18,11 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +36,7 @@ import io.erlmcp.client.McpException;
  * transport. One client session per transport serves all the tests; a failed assertion shows the server's stderr.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class ErlmcpClientContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -287,5 +291,13 @@ abstract class ErlmcpClientContract {
         assertThat(logs.get(0).path("level").asText()).isEqualTo("warning");
         assertThat(logs.get(0).path("logger").asText()).isEqualTo("sdk-interop");
         assertThat(logs.get(0).path("data").path("note").asText()).isEqualTo("interop");
+    }
+
+    /** Runs last: nothing the client sent during the other tests made the SDK server report a protocol error. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theSdkServerReportedNoProtocolErrors() {
+        client.ping();
+        assertThat(serverStderr()).as(why("SDK server errors")).doesNotContain("sdk-interop-server error");
     }
 }
