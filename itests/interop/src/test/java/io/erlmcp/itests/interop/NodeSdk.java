@@ -131,6 +131,7 @@ final class NodeSdk {
                             sdkVersion, zodVersion, output)
                     .isTrue();
             assertThat(version(modules.resolve("@modelcontextprotocol/sdk/package.json"))).isEqualTo(sdkVersion);
+            Files.deleteIfExists(log);
         }
         assertThat(node).isExecutable();
         Path scripts = Path.of(System.getProperty("interop.scripts", "src/test/js")).toAbsolutePath();
