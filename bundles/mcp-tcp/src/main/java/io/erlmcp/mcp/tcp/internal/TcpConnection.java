@@ -108,8 +108,8 @@ final class TcpConnection implements MessageChannel {
                 continue;
             }
             if (n < 0) {
-                if (line.size() > 0 || overLong) {
-                    frame(line.toByteArray(), overLong);
+                if (line.size() > 0 && !overLong) {
+                    frame(line.toByteArray());
                 }
                 return;
             }
@@ -121,19 +121,22 @@ final class TcpConnection implements MessageChannel {
                 }
                 if (!overLong && line.size() + (i - start) > max) {
                     overLong = true;
+                    tooLong();
                 }
                 if (!overLong) {
                     line.write(buffer, start, i - start);
+                    frame(line.toByteArray());
                 }
-                frame(line.toByteArray(), overLong);
                 line.reset();
                 overLong = false;
                 start = i + 1;
             }
             if (start < n && !overLong) {
                 if (line.size() + (n - start) > max) {
+                    // Answered now, not at the line's end: a client streaming a huge line learns at once.
                     overLong = true;
                     line.reset();
+                    tooLong();
                 } else {
                     line.write(buffer, start, n - start);
                 }
@@ -141,13 +144,14 @@ final class TcpConnection implements MessageChannel {
         }
     }
 
-    private void frame(byte[] line, boolean overLong) {
-        if (overLong) {
-            LOG.debug("tcp {}: dropped an input line longer than {} bytes", remote, settings.maxLineBytes());
-            send(TcpSettings.error(-32600, "Invalid Request: message longer than " + settings.maxLineBytes()
-                    + " bytes"), MessageKind.RESPONSE);
-            return;
-        }
+    /** The line passed {@code max_line_bytes}: answered at once; the rest of it, up to its end, is discarded. */
+    private void tooLong() {
+        LOG.debug("tcp {}: dropping an input line longer than {} bytes", remote, settings.maxLineBytes());
+        send(TcpSettings.error(-32600, "Invalid Request: message longer than " + settings.maxLineBytes()
+                + " bytes"), MessageKind.RESPONSE);
+    }
+
+    private void frame(byte[] line) {
         int length = line.length;
         if (length > 0 && line[length - 1] == '\r') {
             length--;

@@ -162,6 +162,27 @@ class TcpServerTest {
     }
 
     @Test
+    void anOverlongLineIsAnsweredBeforeItEndsAndOnlyOnce() throws Exception {
+        start(TcpSettings.local()); // 64 KiB lines
+        try (Client c = new Client()) {
+            byte[] chunk = "x".repeat(16 * 1024).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 8; i++) { // 128 KiB, no line break yet
+                c.out.write(chunk);
+            }
+            c.out.flush();
+            JsonNode error = c.next(); // would block until the line ended before
+            assertThat(error.path("error").path("code").asInt()).isEqualTo(-32600);
+            assertThat(error.path("id").isNull()).isTrue();
+            for (int i = 0; i < 8; i++) {
+                c.out.write(chunk);
+            }
+            c.send("");
+            c.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+            assertThat(c.next().path("id").asInt()).as("no second error for the same line").isEqualTo(2);
+        }
+    }
+
+    @Test
     void beyondMaxConnectionsAClientGetsOneErrorLineAndIsClosed() throws Exception {
         start(TcpSettings.local().withMaxConnections(2));
         try (Client a = new Client(); Client b = new Client()) {
