@@ -197,27 +197,29 @@ final class StdioConnection implements MessageChannel {
                     }
                     if (!overLong) {
                         if (line.size() + (i - start) > maxLineBytes) {
-                            overLong = true;
+                            tooLong();
                         } else {
                             line.write(buffer, start, i - start);
+                            frame(line.toByteArray());
                         }
                     }
-                    frame(line.toByteArray(), overLong);
                     line.reset();
                     overLong = false;
                     start = i + 1;
                 }
                 if (!overLong && start < n) {
                     if (line.size() + (n - start) > maxLineBytes) {
+                        // Answered now, not at the line's end: a client streaming a huge line learns at once.
                         overLong = true;
                         line.reset();
+                        tooLong();
                     } else {
                         line.write(buffer, start, n - start);
                     }
                 }
             }
-            if (open && (line.size() > 0 || overLong)) {
-                frame(line.toByteArray(), overLong);
+            if (open && line.size() > 0 && !overLong) {
+                frame(line.toByteArray());
             }
             LOG.debug("stdin ended");
         } catch (IOException e) {
@@ -232,13 +234,13 @@ final class StdioConnection implements MessageChannel {
         endOfInput();
     }
 
-    private void frame(byte[] line, boolean overLong) throws InterruptedException {
-        if (overLong) {
-            LOG.warn("Dropped an input line longer than {} bytes", maxLineBytes);
-            send(error(-32600, "Invalid Request: message longer than " + maxLineBytes + " bytes"),
-                    MessageKind.RESPONSE);
-            return;
-        }
+    /** The line passed the limit: answered at once; the rest of it, up to its end, is discarded. */
+    private void tooLong() {
+        LOG.warn("Dropping an input line longer than {} bytes", maxLineBytes);
+        send(error(-32600, "Invalid Request: message longer than " + maxLineBytes + " bytes"), MessageKind.RESPONSE);
+    }
+
+    private void frame(byte[] line) throws InterruptedException {
         int length = line.length;
         if (length > 0 && line[length - 1] == '\r') {
             length--;

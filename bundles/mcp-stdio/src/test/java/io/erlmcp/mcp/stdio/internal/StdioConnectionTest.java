@@ -121,6 +121,16 @@ class StdioConnectionTest {
     }
 
     @Test
+    void anOverLongLineIsAnsweredBeforeItEndsAndOnlyOnce() throws Exception {
+        write("x".repeat(1_000)); // limit 200, no line break yet
+        JsonNode tooLong = read(); // came only at the line break before
+        assertThat(tooLong.path("error").path("code").asInt()).isEqualTo(-32600);
+        write("x".repeat(1_000) + "\n");
+        write("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}\n");
+        assertThat(read().path("id").asInt()).as("no second error for the same line").isEqualTo(8);
+    }
+
+    @Test
     void endOfInputClosesTheSessionAndReportsEof() throws Exception {
         write("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}\n");
         assertThat(read().path("id").asInt()).isEqualTo(7);
