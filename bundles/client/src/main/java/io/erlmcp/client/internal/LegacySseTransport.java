@@ -113,14 +113,16 @@ public final class LegacySseTransport implements ClientTransport {
     @Override
     public void send(JsonNode message) throws IOException {
         URI to;
+        String why;
         synchronized (this) {
             if (closed) {
                 throw new IOException("transport closed");
             }
             to = current == null || current.over ? null : current.messages;
+            why = current == null ? null : current.endReason;
         }
         if (to == null) {
-            throw new IOException("not connected to " + sseEndpoint);
+            throw new IOException("not connected to " + sseEndpoint + (why == null ? "" : ": " + why));
         }
         HttpRequest.Builder post = HttpRequest.newBuilder(to).timeout(POST_TIMEOUT)
                 .header("Content-Type", "application/json");
@@ -180,6 +182,7 @@ public final class LegacySseTransport implements ClientTransport {
         private volatile Flow.Subscription subscription;
         volatile URI messages;
         volatile boolean over;
+        volatile String endReason;
 
         Connection(Consumer<JsonNode> inbound, Consumer<String> ended) {
             this.inbound = inbound;
@@ -267,6 +270,7 @@ public final class LegacySseTransport implements ClientTransport {
 
         /** The stream ended: tells {@code ended}, once, if the connection was ever up and not closed by us. */
         void end(String reason) {
+            endReason = reason;
             if (over) {
                 return;
             }

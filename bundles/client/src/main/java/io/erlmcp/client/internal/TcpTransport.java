@@ -138,6 +138,7 @@ public final class TcpTransport implements ClientTransport {
         private final Consumer<String> ended;
         private volatile boolean closing;
         private volatile String lastServerError;
+        private volatile String endReason;
 
         Connection(Socket socket, Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
             this.socket = socket;
@@ -155,7 +156,9 @@ public final class TcpTransport implements ClientTransport {
         void write(byte[] json) throws IOException {
             synchronized (out) {
                 if (closing || socket.isClosed()) {
-                    throw new IOException("connection to " + host + ":" + port + " closed");
+                    String why = endReason;
+                    throw new IOException("connection to " + host + ":" + port + " closed"
+                            + (why == null ? "" : ": " + why));
                 }
                 out.write(json);
                 out.write('\n');
@@ -198,6 +201,7 @@ public final class TcpTransport implements ClientTransport {
             } catch (IOException e) {
                 reason = "reading from " + host + ":" + port + " failed: " + e.getMessage();
             }
+            endReason = reason;
             try {
                 socket.close();
             } catch (IOException e) {

@@ -144,6 +144,7 @@ public final class WebSocketTransport implements ClientTransport {
         private final StringBuilder text = new StringBuilder();
         private volatile WebSocket ws;
         private volatile boolean over;
+        private volatile String endReason;
 
         Connection(Consumer<JsonNode> inbound, Consumer<String> ended) {
             this.inbound = inbound;
@@ -195,7 +196,8 @@ public final class WebSocketTransport implements ClientTransport {
             WebSocket w = ws;
             synchronized (this) { // one send at a time, as java.net.http.WebSocket requires
                 if (over || w == null || w.isOutputClosed()) {
-                    throw new IOException("WebSocket to " + endpoint + " closed");
+                    String why = endReason;
+                    throw new IOException("WebSocket to " + endpoint + " closed" + (why == null ? "" : ": " + why));
                 }
                 try {
                     w.sendText(json, true).get(2 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -243,6 +245,7 @@ public final class WebSocketTransport implements ClientTransport {
         }
 
         private void end(String reason) {
+            endReason = reason;
             if (over) {
                 return;
             }
