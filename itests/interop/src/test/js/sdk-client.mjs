@@ -36,10 +36,21 @@ setTimeout(() => {
     finish(2);
 }, RUN_TIMEOUT_MS).unref();
 
+/** Over Streamable HTTP: remembers each GET that resumes a stream (its Last-Event-ID) and the answer's status. */
+const resumptions = [];
+async function recordingFetch(url, init) {
+    const response = await fetch(url, init);
+    const headers = new Headers(init?.headers);
+    if ((init?.method ?? 'GET') === 'GET' && headers.has('last-event-id')) {
+        resumptions.push({ lastEventId: headers.get('last-event-id'), status: response.status });
+    }
+    return response;
+}
+
 function transportFor() {
     switch (mode) {
         case 'http':
-            return new StreamableHTTPClientTransport(new URL(target));
+            return new StreamableHTTPClientTransport(new URL(target), { fetch: recordingFetch });
         case 'sse':
             return new SSEClientTransport(new URL(target));
         case 'stdio': {
@@ -238,6 +249,15 @@ async function main() {
             undefined, options());
         return { text: textOf(result), isError: result.isError ?? false, requests: elicitation.slice() };
     });
+
+    if (mode === 'http') {
+        // test_reconnection closes the call's SSE stream before it answers; the SDK must resume it with a GET
+        // carrying Last-Event-ID (after the retry the server's priming event asked for) and get the result there.
+        await step('reconnection', async () => {
+            const result = await client.callTool({ name: 'test_reconnection', arguments: {} }, undefined, options());
+            return { text: textOf(result), isError: result.isError ?? false, resumptions: resumptions.slice() };
+        });
+    }
 
     await step('close', async () => {
         closing = true;

@@ -33,6 +33,11 @@ abstract class SdkClientContract {
     /** The transport name the script reports. */
     abstract String transport();
 
+    /** Steps the script runs over this transport only, after the common ones. */
+    List<String> extraSteps() {
+        return List.of();
+    }
+
     @BeforeAll
     void runTheSdkClient() throws Exception {
         run = runScript(NodeSdk.get());
@@ -40,11 +45,11 @@ abstract class SdkClientContract {
         report = JSON.readTree(line);
     }
 
-    private Supplier<String> why() {
+    Supplier<String> why() {
         return () -> "sdk-client.mjs over " + transport() + ": " + run.describe();
     }
 
-    private JsonNode step(String name) {
+    JsonNode step(String name) {
         JsonNode step = report.path(name);
         assertThat(step.isObject()).as(() -> "step " + name + " ran; " + why().get()).isTrue();
         assertThat(step.has("error")).as(() -> "step " + name + " failed: " + step.path("error") + "; " + why().get())
@@ -57,10 +62,13 @@ abstract class SdkClientContract {
         assertThat(run.exit()).as(why()).isZero();
         assertThat(report.path("transport").asText()).as(why()).isEqualTo(transport());
         assertThat(report.has("fatal")).as(why()).isFalse();
-        assertThat(report.path("steps")).extracting(s -> s.path("name").asText()).as(why()).containsExactly(
-                "initialize", "ping", "listTools", "echo", "toolError", "invalidArguments", "progress",
-                "listResources", "readResource", "readTemplate", "listPrompts", "getPrompt", "complete", "logging",
-                "sampling", "elicitation", "close");
+        List<String> steps = new ArrayList<>(List.of("initialize", "ping", "listTools", "echo", "toolError",
+                "invalidArguments", "progress", "listResources", "readResource", "readTemplate", "listPrompts",
+                "getPrompt", "complete", "logging", "sampling", "elicitation"));
+        steps.addAll(extraSteps());
+        steps.add("close");
+        assertThat(report.path("steps")).extracting(s -> s.path("name").asText()).as(why())
+                .containsExactlyElementsOf(steps);
         assertThat(step("close").path("ok").asBoolean()).as(why()).isTrue();
     }
 

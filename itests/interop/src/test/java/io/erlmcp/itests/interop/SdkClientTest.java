@@ -12,6 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The official TypeScript SDK's Client against erlmcp: one release node ({@code bin/erlmcp start}, examples feature)
@@ -51,6 +54,23 @@ class SdkClientTest {
         @Override
         String transport() {
             return "http";
+        }
+
+        @Override
+        List<String> extraSteps() {
+            return List.of("reconnection");
+        }
+
+        /** test_reconnection closes the call's stream mid-call: the SDK resumes it with Last-Event-ID. */
+        @Test
+        void aClosedStreamIsResumedWithLastEventId() {
+            JsonNode reconnection = step("reconnection");
+            assertThat(reconnection.path("isError").asBoolean()).as(why()).isFalse();
+            assertThat(reconnection.path("text").asText()).as(why())
+                    .isEqualTo("Reconnection test completed successfully");
+            assertThat(reconnection.path("resumptions")).as(why()).hasSize(1);
+            assertThat(reconnection.path("resumptions").get(0).path("lastEventId").asText()).as(why()).isNotEmpty();
+            assertThat(reconnection.path("resumptions").get(0).path("status").asInt()).as(why()).isEqualTo(200);
         }
     }
 
