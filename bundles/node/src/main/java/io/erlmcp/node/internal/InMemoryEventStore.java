@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.node.internal;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,6 +104,11 @@ public final class InMemoryEventStore implements EventStore {
         this(config.max_events_per_stream(), config.max_bytes(),
                 TimeUnit.SECONDS.toNanos(config.max_age_seconds()),
                 TimeUnit.SECONDS.toNanos(config.max_session_idle_seconds()), System::nanoTime);
+    }
+
+    /** A store outside OSGi (tests of the transports use the real one). */
+    public InMemoryEventStore(int maxEventsPerStream, long maxBytes, Duration maxAge, Duration maxSessionIdle) {
+        this(maxEventsPerStream, maxBytes, maxAge.toNanos(), maxSessionIdle.toNanos(), System::nanoTime);
     }
 
     InMemoryEventStore(int maxPerStream, long maxBytes, long maxAgeNanos, long maxIdleNanos, LongSupplier nanoTime) {

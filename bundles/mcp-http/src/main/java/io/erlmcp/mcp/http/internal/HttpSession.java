@@ -4,22 +4,28 @@ package io.erlmcp.mcp.http.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import io.erlmcp.transport.MessageChannel;
 import io.erlmcp.transport.MessageKind;
 import io.erlmcp.transport.ServerSession;
+import io.erlmcp.transport.events.EventStore;
 
 /**
- * The HTTP side of one engine session: its running POST streams, its standalone GET stream and its event store.
- * Stream ids are {@code p<n>} for POST streams and {@code g<n>} for GET streams.
+ * The HTTP side of one engine session: its running POST streams and its standalone GET stream; their events go to
+ * the shared {@link EventStore}. Stream ids are {@code p<n>} for POST streams and {@code g<n>} for GET streams,
+ * plus a suffix naming this transport instance for a session that an earlier instance served (after a reload),
+ * so that a stream id is never used twice in a session.
+ *
+ * <p>Small on purpose (one per idle session): the map of running POST streams is made on the first POST with a
+ * request, and nothing is kept in the event store before the first SSE stream.
  *
  * <p>Holds no lock while it calls the engine, and the engine is never called with a {@link Stream}'s lock held
- * for a standalone stream's end (that goes through {@code executor}), so an engine that sends while holding its
+ * for a standalone stream's end (that goes through the executor), so an engine that sends while holding its
  * own locks cannot deadlock with a transport thread.
  */
 final class HttpSession {
@@ -27,29 +33,73 @@ final class HttpSession {
     /** How a GET was answered. */
     enum Outcome { STREAMING, CONFLICT, UNKNOWN_EVENT }
 
-    final ServerSession session;
-    final Settings settings;
-    final EventStore events;
-    private final Executor executor;
-    private final AtomicLong streamIds = new AtomicLong();
-    private final Map<String, Stream> running = new ConcurrentHashMap<>();
-    private final AtomicReference<Stream> standalone = new AtomicReference<>();
+    private static final AtomicLongFieldUpdater<HttpSession> STREAM_IDS =
+            AtomicLongFieldUpdater.newUpdater(HttpSession.class, "streamIds");
+    private static final AtomicReferenceFieldUpdater<HttpSession, Stream> STANDALONE =
+            AtomicReferenceFieldUpdater.newUpdater(HttpSession.class, Stream.class, "standalone");
 
-    HttpSession(ServerSession session, Settings settings, EventStore events, Executor executor) {
+    final ServerSession session;
+    final Context context;
+    /** Appended to stream ids: empty, or {@code .<instance>} for a session adopted from an earlier instance. */
+    private final String suffix;
+    private volatile long streamIds;
+    private volatile Map<String, Stream> running;
+    private volatile Stream standalone;
+
+    HttpSession(ServerSession session, Context context, String suffix) {
         this.session = session;
-        this.settings = settings;
-        this.events = events;
-        this.executor = executor;
+        this.context = context;
+        this.suffix = suffix;
+    }
+
+    Settings settings() {
+        return context.settings();
     }
 
     boolean resumable() {
         return McpHttp.resumable(session.protocolVersion());
     }
 
+    /** Stores one event of {@code streamId}; @return its id. */
+    String store(String streamId, byte[] message) {
+        return context.events().get().storeEvent(session.id(), streamId, message);
+    }
+
+    /** @see EventStore#replayEventsAfter */
+    Optional<String> replay(String lastEventId, EventStore.Sink sink) {
+        return context.events().get().replayEventsAfter(session.id(), lastEventId, sink);
+    }
+
+    /** The session has ended: its events are of no use any more. */
+    void forget() {
+        EventStore store = context.events().get();
+        if (store != null) { // null only while this transport is being deactivated
+            store.forgetSession(session.id());
+        }
+    }
+
+    private String nextStreamId(char kind) {
+        return kind + Long.toString(STREAM_IDS.incrementAndGet(this)) + suffix;
+    }
+
+    private Map<String, Stream> running() {
+        Map<String, Stream> m = running;
+        if (m == null) {
+            synchronized (this) {
+                m = running;
+                if (m == null) {
+                    m = new ConcurrentHashMap<>(4);
+                    running = m;
+                }
+            }
+        }
+        return m;
+    }
+
     /** Starts a POST stream; the caller passes it to {@code receive}. */
     Stream post(boolean batch, Exchange exchange) {
-        Stream s = Stream.forPost(this, "p" + streamIds.incrementAndGet(), batch, exchange);
-        running.put(s.id, s);
+        Stream s = Stream.forPost(this, nextStreamId('p'), batch, exchange);
+        running().put(s.id, s);
         return s;
     }
 
@@ -58,7 +108,7 @@ final class HttpSession {
         return new MessageChannel() {
             @Override
             public void send(byte[] json, MessageKind kind) {
-                Stream s = standalone.get();
+                Stream s = standalone;
                 if (s != null) {
                     s.send(json, kind);
                 }
@@ -66,7 +116,7 @@ final class HttpSession {
 
             @Override
             public boolean isOpen() {
-                Stream s = standalone.get();
+                Stream s = standalone;
                 return s != null && s.isOpen();
             }
         };
@@ -74,7 +124,7 @@ final class HttpSession {
 
     /** Opens the standalone stream on {@code exchange}, unless one is open. */
     Outcome openStandalone(Exchange exchange) {
-        Stream s = Stream.standalone(this, "g" + streamIds.incrementAndGet());
+        Stream s = Stream.standalone(this, nextStreamId('g'));
         if (!claimStandalone(s)) {
             return Outcome.CONFLICT;
         }
@@ -85,26 +135,30 @@ final class HttpSession {
 
     /** Answers a GET with {@code Last-Event-ID}. */
     Outcome resume(String lastEventId, Exchange exchange) {
-        int dash = lastEventId.lastIndexOf('-');
-        String streamId = dash > 0 ? lastEventId.substring(0, dash) : "";
-        Stream post = running.get(streamId);
+        Optional<String> known = context.events().get().streamOf(session.id(), lastEventId);
+        if (known.isEmpty()) {
+            return Outcome.UNKNOWN_EVENT;
+        }
+        String streamId = known.get();
+        Map<String, Stream> posts = running;
+        Stream post = posts == null ? null : posts.get(streamId);
         if (post != null) {
             return post.resume(lastEventId, exchange) ? Outcome.STREAMING : Outcome.UNKNOWN_EVENT;
         }
         if (streamId.startsWith("g")) {
             // A lost standalone stream: replay what it missed, then carry on as the new standalone stream.
-            Stream s = Stream.standalone(this, "g" + streamIds.incrementAndGet());
+            Stream s = Stream.standalone(this, nextStreamId('g'));
             if (!claimStandalone(s)) {
                 return Outcome.CONFLICT;
             }
             if (!s.resume(lastEventId, exchange)) {
-                standalone.compareAndSet(s, null);
+                STANDALONE.compareAndSet(this, s, null);
                 return Outcome.UNKNOWN_EVENT;
             }
             attach(s);
             return Outcome.STREAMING;
         }
-        // A POST stream that already completed: replay and end.
+        // A POST stream that already completed (or one a previous transport instance ran): replay and end.
         return Stream.finished(this, streamId).resume(lastEventId, exchange)
                 ? Outcome.STREAMING : Outcome.UNKNOWN_EVENT;
     }
@@ -112,13 +166,13 @@ final class HttpSession {
     /** @return whether {@code s} became the standalone stream; else the open one gets a keep-alive probe */
     private boolean claimStandalone(Stream s) {
         while (true) {
-            Stream current = standalone.get();
+            Stream current = standalone;
             if (current != null && current.isOpen()) {
                 // A client that vanished is only noticed on a write: probe it, so that a retry can succeed.
                 current.keepAlive();
                 return false;
             }
-            if (standalone.compareAndSet(current, s)) {
+            if (STANDALONE.compareAndSet(this, current, s)) {
                 return true;
             }
         }
@@ -132,14 +186,17 @@ final class HttpSession {
     }
 
     void ended(Stream stream) {
-        running.remove(stream.id, stream);
+        Map<String, Stream> posts = running;
+        if (posts != null) {
+            posts.remove(stream.id, stream);
+        }
     }
 
     /** A standalone stream lost its response; may be called with the stream's lock held. */
     void standaloneEnded(Stream stream) {
-        standalone.compareAndSet(stream, null);
+        STANDALONE.compareAndSet(this, stream, null);
         try {
-            executor.execute(() -> session.detachStandalone(stream));
+            context.executor().execute(() -> session.detachStandalone(stream));
         } catch (RejectedExecutionException e) {
             // The transport is stopping; nothing else runs on this session's behalf any more.
             session.detachStandalone(stream);
@@ -147,20 +204,27 @@ final class HttpSession {
     }
 
     void keepAlive() {
-        Stream s = standalone.get();
+        Stream s = standalone;
         if (s != null) {
             s.keepAlive();
         }
-        for (Stream p : running.values()) {
-            p.keepAlive();
+        Map<String, Stream> posts = running;
+        if (posts != null && !posts.isEmpty()) {
+            for (Stream p : posts.values()) {
+                p.keepAlive();
+            }
         }
     }
 
     /** Ends every stream: the session has closed (404 for a waiting POST) or the transport stops (503). */
     void shutdown(int status, String message) {
-        List<Stream> all = new ArrayList<>(running.values());
-        running.clear();
-        Stream s = standalone.getAndSet(null);
+        List<Stream> all = new ArrayList<>();
+        Map<String, Stream> posts = running;
+        if (posts != null) {
+            all.addAll(posts.values());
+            posts.clear();
+        }
+        Stream s = STANDALONE.getAndSet(this, null);
         if (s != null) {
             all.add(s);
         }

@@ -23,6 +23,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -34,6 +36,7 @@ import io.erlmcp.transport.Inbound;
 import io.erlmcp.transport.McpServerEndpoint;
 import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
+import io.erlmcp.transport.events.EventStore;
 import io.erlmcp.http.support.OriginPolicy;
 import io.erlmcp.http.support.BodyReader;
 import io.erlmcp.http.support.HttpAnswers;
@@ -73,15 +76,6 @@ public final class McpHttpHandler extends Handler.Abstract {
         @AttributeDefinition(name = "SSE retry", description = "Reconnection delay sent in priming events (ms)")
         long sse_retry_millis() default 1_000;
 
-        @AttributeDefinition(name = "Event store: events", description = "Events kept per session for resumption")
-        int event_store_max_events() default 1_000;
-
-        @AttributeDefinition(name = "Event store: bytes", description = "Bytes kept per session for resumption")
-        long event_store_max_bytes() default 8L << 20;
-
-        @AttributeDefinition(name = "Event store: age", description = "Seconds an event is kept for resumption")
-        long event_store_max_age_seconds() default 300;
-
         @AttributeDefinition(name = "SSE queue", description = "Bytes queued for a slow client before its stream ends")
         long sse_queue_max_bytes() default 4L << 20;
     }
@@ -95,15 +89,29 @@ public final class McpHttpHandler extends Handler.Abstract {
     private final OriginPolicy origins;
     private final Map<String, HttpSession> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
+    private final Context context;
+    /** Appended to the stream ids of sessions an earlier instance served: {@code .<activation time, base 36>}. */
+    private final String adoptedSuffix = "." + Long.toString(System.currentTimeMillis(), 36);
+
+    /**
+     * Where SSE events are kept for {@code Last-Event-ID}: the highest-ranked {@link EventStore} service, which
+     * lives outside this bundle, so a client resumes its stream across a reload of this transport. Greedy and
+     * dynamic: a better-ranked store deployed later is used from then on (events in the previous one are not
+     * replayed any more).
+     */
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventStore events;
 
     @Activate
     public McpHttpHandler(@Reference McpServerEndpoint endpoint, Config config) {
-        this(endpoint, Settings.from(config));
+        this(endpoint, Settings.from(config), null);
     }
 
-    McpHttpHandler(McpServerEndpoint endpoint, Settings settings) {
+    /** @param events the event store, or {@code null} when DS injects it */
+    McpHttpHandler(McpServerEndpoint endpoint, Settings settings, EventStore events) {
         this.endpoint = endpoint;
         this.settings = settings;
+        this.events = events;
         this.origins = new OriginPolicy(settings.allowedHosts(), settings.allowedOrigins());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "erlmcp-mcp-http-keepalive");
@@ -112,12 +120,14 @@ public final class McpHttpHandler extends Handler.Abstract {
         });
         timer.scheduleWithFixedDelay(this::tick, settings.keepAliveMillis(), settings.keepAliveMillis(),
                 TimeUnit.MILLISECONDS);
+        this.context = new Context(settings, () -> this.events, timer);
     }
 
     @Deactivate
     void deactivate() {
         timer.shutdownNow();
-        // The engine keeps the sessions: a new instance of this handler picks them up again (hot reload).
+        // The engine keeps the sessions, the event store their events: a new instance of this handler picks them
+        // up again (hot reload).
         for (HttpSession s : sessions.values()) {
             s.shutdown(503, "Service Unavailable: the MCP HTTP endpoint is stopping");
         }
@@ -240,7 +250,7 @@ public final class McpHttpHandler extends Handler.Abstract {
             }
             String remote = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
             ServerSession opened = endpoint.open(new TransportInfo("http", remote, version), null);
-            session = new HttpSession(opened, settings, newEventStore(), timer);
+            session = new HttpSession(opened, context, "");
             sessions.put(opened.id(), session);
             exchange.response.getHeaders().put(McpHttp.SESSION_ID, opened.id());
             LOG.debug("Opened session {} for {}", opened.id(), remote);
@@ -304,6 +314,7 @@ public final class McpHttpHandler extends Handler.Abstract {
         sessions.remove(session.session.id(), session);
         session.session.close();
         session.shutdown(404, "Session closed");
+        session.forget();
         LOG.debug("Client ended session {}", session.session.id());
         exchange.json(200, new byte[0]);
     }
@@ -331,14 +342,15 @@ public final class McpHttpHandler extends Handler.Abstract {
             }
             sessions.remove(sessionId, known);
             known.shutdown(404, "Session closed");
+            known.forget();
             return null;
         }
         Optional<ServerSession> engine = endpoint.find(sessionId);
         if (engine.isEmpty() || engine.get().isClosed()) {
             return null;
         }
-        return sessions.computeIfAbsent(sessionId,
-                id -> new HttpSession(engine.get(), settings, newEventStore(), timer));
+        // Served by an earlier instance of this handler (reload): its stream ids get this instance's suffix.
+        return sessions.computeIfAbsent(sessionId, id -> new HttpSession(engine.get(), context, adoptedSuffix));
     }
 
     private static boolean versionOk(Exchange exchange, String version) {
@@ -348,11 +360,6 @@ public final class McpHttpHandler extends Handler.Abstract {
         exchange.json(400, McpHttp.error(McpHttp.SERVER_ERROR, "Bad Request: unsupported MCP-Protocol-Version "
                 + version + "; supported: " + SUPPORTED));
         return false;
-    }
-
-    private EventStore newEventStore() {
-        return new InMemoryEventStore(settings.storeMaxEvents(), settings.storeMaxBytes(),
-                TimeUnit.MILLISECONDS.toNanos(settings.storeMaxAgeMillis()), System::nanoTime);
     }
 
     /** Keep-alive comments on every live stream; forgets sessions the engine has ended. */
@@ -370,6 +377,7 @@ public final class McpHttpHandler extends Handler.Abstract {
                 HttpSession s = sessions.remove(id);
                 if (s != null) {
                     s.shutdown(404, "Session closed");
+                    s.forget();
                 }
             }
         } catch (RuntimeException e) {

@@ -6,13 +6,12 @@ import java.util.List;
 
 /** The transport's configuration, checked and immutable. */
 record Settings(String path, long maxBodyBytes, List<String> allowedHosts, List<String> allowedOrigins,
-        long keepAliveMillis, long retryMillis, int storeMaxEvents, long storeMaxBytes, long storeMaxAgeMillis,
-        long sseQueueBytes) {
+        long keepAliveMillis, long retryMillis, long sseQueueBytes) {
 
     static final Settings DEFAULTS = new Settings("/mcp", 4L << 20, List.of("localhost", "127.0.0.1", "[::1]"),
             List.of("http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1",
                     "http://[::1]", "https://[::1]"),
-            15_000, 1_000, 1_000, 8L << 20, 300_000, 4L << 20);
+            15_000, 1_000, 4L << 20);
 
     Settings {
         if (path == null || !path.startsWith("/")) {
@@ -22,9 +21,6 @@ record Settings(String path, long maxBodyBytes, List<String> allowedHosts, List<
         positive("max_body_bytes", maxBodyBytes);
         positive("keep_alive_seconds", keepAliveMillis);
         positive("sse_retry_millis", retryMillis);
-        positive("event_store_max_events", storeMaxEvents);
-        positive("event_store_max_bytes", storeMaxBytes);
-        positive("event_store_max_age_seconds", storeMaxAgeMillis);
         positive("sse_queue_max_bytes", sseQueueBytes);
         if (maxBodyBytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("io.erlmcp.mcp.http max_body_bytes is too large: " + maxBodyBytes);
@@ -36,18 +32,15 @@ record Settings(String path, long maxBodyBytes, List<String> allowedHosts, List<
     static Settings from(McpHttpHandler.Config c) {
         return new Settings(c.erlmcp_http_path(), c.max_body_bytes(), Arrays.asList(c.allowed_hosts()),
                 Arrays.asList(c.allowed_origins()),
-                c.keep_alive_seconds() * 1000L, c.sse_retry_millis(), c.event_store_max_events(),
-                c.event_store_max_bytes(), c.event_store_max_age_seconds() * 1000L, c.sse_queue_max_bytes());
+                c.keep_alive_seconds() * 1000L, c.sse_retry_millis(), c.sse_queue_max_bytes());
     }
 
     Settings withKeepAliveMillis(long millis) {
-        return new Settings(path, maxBodyBytes, allowedHosts, allowedOrigins, millis, retryMillis, storeMaxEvents,
-                storeMaxBytes, storeMaxAgeMillis, sseQueueBytes);
+        return new Settings(path, maxBodyBytes, allowedHosts, allowedOrigins, millis, retryMillis, sseQueueBytes);
     }
 
     Settings withMaxBodyBytes(long bytes) {
-        return new Settings(path, bytes, allowedHosts, allowedOrigins, keepAliveMillis, retryMillis, storeMaxEvents,
-                storeMaxBytes, storeMaxAgeMillis, sseQueueBytes);
+        return new Settings(path, bytes, allowedHosts, allowedOrigins, keepAliveMillis, retryMillis, sseQueueBytes);
     }
 
     private static void positive(String name, long value) {

@@ -14,9 +14,10 @@ import io.erlmcp.transport.MessageKind;
 
 /**
  * One logical stream of a session: the answer to a POST (ends when its {@code receive} stage completes) or the
- * standalone GET stream. Every message it carries over SSE is stored in the session's {@link EventStore} first,
- * so the stream outlives its HTTP response: after {@link #closeStream()} or a lost connection, messages keep
- * being stored, and a GET with {@code Last-Event-ID} replays them and then continues live.
+ * standalone GET stream. Every message it carries over SSE is stored in the
+ * {@link io.erlmcp.transport.events.EventStore} first, so the stream outlives its HTTP response: after
+ * {@link #closeStream()} or a lost connection, messages keep being stored, and a GET with {@code Last-Event-ID}
+ * replays them and then continues live.
  */
 final class Stream implements MessageChannel {
 
@@ -80,7 +81,7 @@ final class Stream implements MessageChannel {
                 }
             }
             if (mode == Mode.SSE) {
-                String eventId = owner.events.storeEvent(id, json);
+                String eventId = owner.store(id, json);
                 if (live != null) {
                     live.event(eventId, null, SseWriter.NO_RETRY, json);
                 }
@@ -161,7 +162,7 @@ final class Stream implements MessageChannel {
         SseWriter previous;
         synchronized (this) {
             List<Object[]> events = new ArrayList<>();
-            Optional<String> stream = owner.events.replayEventsAfter(lastEventId,
+            Optional<String> stream = owner.replay(lastEventId,
                     (eventId, message) -> events.add(new Object[] {eventId, message}));
             if (stream.isEmpty()) {
                 return false;
@@ -224,11 +225,11 @@ final class Stream implements MessageChannel {
     /** Opens an SSE response (caller holds the lock); a fresh stream of a resumable session gets a priming event. */
     private SseWriter open(Exchange exchange, boolean priming) {
         SseWriter[] self = new SseWriter[1];
-        SseWriter w = exchange.sse(owner.settings.sseQueueBytes(), () -> lost(self[0]));
+        SseWriter w = exchange.sse(owner.settings().sseQueueBytes(), () -> lost(self[0]));
         self[0] = w;
         if (priming && owner.resumable()) {
             // Priming event (SEP-1699): an id and a reconnection delay with empty data.
-            w.event(owner.events.storeEvent(id, NOTHING), null, owner.settings.retryMillis(), NOTHING);
+            w.event(owner.store(id, NOTHING), null, owner.settings().retryMillis(), NOTHING);
         }
         return w;
     }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.node.internal.InMemoryEventStore;
 import io.erlmcp.transport.testkit.TestEndpoint;
 
 /** The Streamable HTTP endpoint on a real Jetty server, driven by {@link HttpClient}. */
@@ -41,6 +42,7 @@ class McpHttpHandlerTest {
             + "{\"protocolVersion\":\"%s\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
 
     private TestEndpoint endpoint;
+    private InMemoryEventStore store;
     private McpHttpHandler handler;
     private Server server;
     private URI uri;
@@ -53,7 +55,8 @@ class McpHttpHandlerTest {
 
     private void start(Settings settings) throws Exception {
         endpoint = new TestEndpoint();
-        handler = new McpHttpHandler(endpoint, settings);
+        store = new InMemoryEventStore(1_000, 8L << 20, Duration.ofMinutes(5), Duration.ofHours(1));
+        handler = new McpHttpHandler(endpoint, settings, store);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -443,6 +446,59 @@ class McpHttpHandlerTest {
         assertThat(events).hasSize(1);
         assertThat(json(events.get(0).data()).path("id").asInt()).isEqualTo(8);
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void resumptionSurvivesAReloadOfTheTransportBecauseTheStoreIsAService() throws Exception {
+        String session = initialize("2025-11-25");
+        String primingId = events(send(post(request(10, "reconnect"), session)).body()).get(0).id();
+        // The transport is reloaded while the call runs: a new handler instance, the same engine and store.
+        server.stop();
+        handler.deactivate();
+        handler = new McpHttpHandler(endpoint, Settings.DEFAULTS.withKeepAliveMillis(200), store);
+        server.setHandler(handler);
+        server.start();
+        uri = URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + "/mcp");
+        // The result, sent after the old instance stopped, was stored for the stream all the same.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (replayed(session, primingId) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        HttpResponse<String> resumed = send(get(session).header("Last-Event-ID", primingId));
+        assertThat(resumed.statusCode()).isEqualTo(200);
+        List<Event> replay = events(resumed.body());
+        assertThat(replay).hasSize(1);
+        assertThat(json(replay.get(0).data()).path("id").asInt()).isEqualTo(10);
+        // Streams of the new instance never reuse an id of the old one's: p1 is taken in this session.
+        List<Event> next = events(send(post(request(11, "slow"), session)).body());
+        assertThat(next.get(0).id()).doesNotStartWith("p1-").startsWith("p1.");
+    }
+
+    private int replayed(String session, String lastEventId) {
+        int[] n = {0};
+        store.replayEventsAfter(session, lastEventId, (id, m) -> n[0]++);
+        return n[0];
+    }
+
+    @Test
+    void theEndOfASessionDropsItsEventsFromTheStore() throws Exception {
+        String session = initialize("2025-11-25");
+        String primingId = events(send(post(request(12, "slow"), session)).body()).get(0).id();
+        assertThat(store.streamOf(session, primingId)).isPresent();
+        assertThat(send(HttpRequest.newBuilder(uri).DELETE().header("Mcp-Session-Id", session)).statusCode())
+                .isEqualTo(200);
+        assertThat(store.streamOf(session, primingId)).isEmpty();
+    }
+
+    @Test
+    void aSessionWithoutSseStreamsKeepsNothingInTheStore() throws Exception {
+        String session = initialize("2025-11-25");
+        assertThat(json(send(post(request(13, "tools/list"), session)).body()).has("result")).isTrue();
+        String other = initialize("2025-11-25");
+        String foreign = events(send(post(request(14, "slow"), other)).body()).get(0).id();
+        // The event store knows the other session, not this one: its first POST stream answered plain JSON.
+        assertThat(store.streamOf(other, foreign)).isPresent();
+        assertThat(store.streamOf(session, foreign)).isEmpty();
     }
 
     @Test
