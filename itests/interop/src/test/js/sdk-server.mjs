@@ -93,6 +93,28 @@ function newServer() {
         return text('logged');
     });
 
+    server.registerTool('announce', {
+        description: 'Sends a log message outside the call (no related request: over Streamable HTTP it takes the '
+            + 'GET stream), subject to the level the client set',
+        inputSchema: { level: z.enum(['debug', 'info', 'notice', 'warning', 'error']), text: z.string() }
+    }, async ({ level, text: data }, extra) => {
+        await server.sendLoggingMessage({ level, logger: 'sdk-interop-unrelated', data }, extra.sessionId);
+        return text('announced');
+    });
+
+    const added = new Set();
+    server.registerTool('add_resource', {
+        description: 'Adds the resource interop://added/<name>; the SDK tells the client resources/list_changed',
+        inputSchema: { name: z.string().regex(/^[a-z0-9-]+$/) }
+    }, async ({ name }) => {
+        if (!added.has(name)) {
+            added.add(name);
+            server.registerResource(`added-${name}`, `interop://added/${name}`, { mimeType: 'text/plain' },
+                async uri => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: `added ${name}` }] }));
+        }
+        return text(`added interop://added/${name}`);
+    });
+
     server.registerResource('greeting', 'interop://greeting', {
         title: 'Greeting',
         description: 'A static text resource',

@@ -42,6 +42,7 @@ abstract class ErlmcpClientContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    private final List<Map.Entry<String, JsonNode>> notifications = new CopyOnWriteArrayList<>();
     private final List<JsonNode> progress = new CopyOnWriteArrayList<>();
     private final List<JsonNode> logs = new CopyOnWriteArrayList<>();
     private final List<JsonNode> samplingRequests = new CopyOnWriteArrayList<>();
@@ -62,6 +63,7 @@ abstract class ErlmcpClientContract {
     void connect() throws Exception {
         client = McpClient.builder(transport()).clientInfo("erlmcp-interop", "1.0").requestTimeout(WAIT)
                 .notificationListener((method, params) -> {
+                    notifications.add(Map.entry(method, params == null ? JSON.nullNode() : params));
                     if ("notifications/progress".equals(method)) {
                         progress.add(params);
                     } else if ("notifications/message".equals(method)) {
@@ -100,6 +102,7 @@ abstract class ErlmcpClientContract {
 
     @BeforeEach
     void forgetNotifications() {
+        notifications.clear();
         progress.clear();
         logs.clear();
         samplingRequests.clear();
@@ -146,8 +149,8 @@ abstract class ErlmcpClientContract {
     @Test
     void listToolsShowsEveryToolWithItsSchema() {
         List<JsonNode> tools = client.listTools();
-        assertThat(tools).extracting(t -> t.path("name").asText()).as(why(tools))
-                .containsExactlyInAnyOrder("echo", "count", "ask_llm", "ask_user", "fail", "log");
+        assertThat(tools).extracting(t -> t.path("name").asText()).as(why(tools)).containsExactlyInAnyOrder("echo",
+                "count", "ask_llm", "ask_user", "fail", "log", "announce", "add_resource");
         JsonNode count = tools.stream().filter(t -> t.path("name").asText().equals("count")).findFirst().orElseThrow();
         assertThat(count.path("inputSchema").path("type").asText()).isEqualTo("object");
         assertThat(count.path("inputSchema").path("properties").path("steps").path("type").asText())
@@ -252,7 +255,8 @@ abstract class ErlmcpClientContract {
     void resourcesAreListedAndRead() {
         List<JsonNode> resources = client.listResources();
         assertThat(resources).extracting(r -> r.path("uri").asText()).as(why(resources))
-                .containsExactly("interop://greeting");
+                .contains("interop://greeting");
+        resources = resources.stream().filter(r -> r.path("uri").asText().equals("interop://greeting")).toList();
         assertThat(resources.get(0).path("mimeType").asText()).isEqualTo("text/plain");
         JsonNode read = client.readResource("interop://greeting");
         assertThat(read.path("contents")).as(why(read)).hasSize(1);
@@ -291,6 +295,45 @@ abstract class ErlmcpClientContract {
         assertThat(logs.get(0).path("level").asText()).isEqualTo("warning");
         assertThat(logs.get(0).path("logger").asText()).isEqualTo("sdk-interop");
         assertThat(logs.get(0).path("data").path("note").asText()).isEqualTo("interop");
+    }
+
+    /**
+     * Messages the server sends outside any request reach the listener: over Streamable HTTP they come on the GET
+     * stream the client opened after initialize. The log level the client set holds for them. Runs after the
+     * other tests, so the GET stream has long been open.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void notificationsOutsideARequestReachTheListener() throws InterruptedException {
+        client.setLoggingLevel("warning");
+        assertThat(text(call("announce", "{\"level\":\"notice\",\"text\":\"below the level\"}")))
+                .isEqualTo("announced");
+        assertThat(text(call("announce", "{\"level\":\"error\",\"text\":\"at the level\"}")))
+                .isEqualTo("announced");
+        List<String> unrelated = await(() -> logs.stream()
+                .filter(l -> l.path("logger").asText().equals("sdk-interop-unrelated"))
+                .map(l -> l.path("data").asText()).toList(), l -> !l.isEmpty());
+        assertThat(unrelated).as(why(notifications)).containsExactly("at the level");
+
+        assertThat(text(call("add_resource", "{\"name\":\"late\"}"))).isEqualTo("added interop://added/late");
+        List<String> methods = await(() -> notifications.stream().map(Map.Entry::getKey).toList(),
+                m -> m.contains("notifications/resources/list_changed"));
+        assertThat(methods).as(why(notifications)).contains("notifications/resources/list_changed");
+        assertThat(client.listResources()).extracting(r -> r.path("uri").asText())
+                .contains("interop://greeting", "interop://added/late");
+        assertThat(client.readResource("interop://added/late").path("contents").get(0).path("text").asText())
+                .isEqualTo("added late");
+    }
+
+    /** Polls {@code value} every 20 ms until {@code done} holds, at most 5 s; returns the last value. */
+    private static <T> T await(Supplier<T> value, java.util.function.Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        T v = value.get();
+        while (!done.test(v) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            v = value.get();
+        }
+        return v;
     }
 
     /** Runs last: nothing the client sent during the other tests made the SDK server report a protocol error. */
