@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class IdleHolders implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("ready=(\\d+) failed=(\\d+) dropped=(\\d+)");
+    private static final Pattern READY = Pattern.compile("ready=(\\d+) failed=(\\d+) dropped=(\\d+) pongs=(\\d+)");
 
     private final List<Holder> holders = new ArrayList<>();
 
@@ -63,9 +63,9 @@ final class IdleHolders implements AutoCloseable {
         }
     }
 
-    /** @return {ready, failed, dropped} summed over the processes, asked now */
+    /** @return {ready, failed, dropped, pongs} summed over the processes, asked now */
     long[] status() throws IOException {
-        long[] sum = new long[3];
+        long[] sum = new long[4];
         for (Holder h : holders) {
             h.in.write("status\n".getBytes(StandardCharsets.US_ASCII));
             h.in.flush();
@@ -78,7 +78,7 @@ final class IdleHolders implements AutoCloseable {
             }
             Matcher m = READY.matcher(line);
             if (m.find()) {
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < 4; i++) {
                     sum[i] += Long.parseLong(m.group(i + 1));
                 }
             }
