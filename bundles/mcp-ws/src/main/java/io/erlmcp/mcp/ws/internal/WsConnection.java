@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -111,6 +113,12 @@ final class WsConnection implements FrameHandler, MessageChannel {
                     inMessage = false;
                     byte[] json = message.toByteArray();
                     message.reset();
+                    if (!isUtf8(json)) {
+                        // RFC 6455 8.1: a text message that is not UTF-8 fails the connection.
+                        callback.succeeded();
+                        close(CloseStatus.BAD_PAYLOAD, "text message is not valid UTF-8");
+                        return;
+                    }
                     receive(json);
                 }
                 callback.succeeded();
@@ -291,6 +299,16 @@ final class WsConnection implements FrameHandler, MessageChannel {
     long peakQueuedBytes() {
         synchronized (lock) {
             return peakBytes;
+        }
+    }
+
+    static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
         }
     }
 

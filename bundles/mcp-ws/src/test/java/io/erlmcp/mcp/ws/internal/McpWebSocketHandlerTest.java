@@ -220,6 +220,50 @@ class McpWebSocketHandlerTest {
     }
 
     @Test
+    void textThatIsNotUtf8ClosesWith1007() throws Exception {
+        start();
+        // The JDK client only sends valid text: a raw socket with a hand-made upgrade and masked frame.
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(("GET /mcp/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] payload = {'{', (byte) 0xff, (byte) 0xfe, (byte) 0xc3, 0x28, '}'};
+            byte[] frame = new byte[2 + 4 + payload.length];
+            frame[0] = (byte) 0x81; // FIN, text
+            frame[1] = (byte) (0x80 | payload.length); // masked
+            byte[] key = {1, 2, 3, 4};
+            System.arraycopy(key, 0, frame, 2, 4);
+            for (int i = 0; i < payload.length; i++) {
+                frame[6 + i] = (byte) (payload[i] ^ key[i & 3]);
+            }
+            out.write(frame);
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            int state = 0; // skip the 101 head up to CRLF CRLF
+            while (state < 4) {
+                int b = in.read();
+                assertThat(b).as("upgrade answer").isNotNegative();
+                state = (b == (state % 2 == 0 ? '\r' : '\n')) ? state + 1 : (b == '\r' ? 1 : 0);
+            }
+            int opcode = in.readUnsignedByte() & 0x0f;
+            int length = in.readUnsignedByte() & 0x7f;
+            assertThat(opcode).as("a close frame").isEqualTo(0x8);
+            assertThat(length).isGreaterThanOrEqualTo(2);
+            assertThat(in.readUnsignedShort()).isEqualTo(1007);
+        }
+        await(() -> endpoint.opened.get(0).closed, "session closed");
+    }
+
+    @Test
+    void utf8Check() {
+        assertThat(WsConnection.isUtf8("{\"a\":\"héllo ✓ 𝄞\"}".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(WsConnection.isUtf8(new byte[] {'"', (byte) 0xc3, 0x28, '"'})).isFalse();
+        assertThat(WsConnection.isUtf8(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80})).as("a surrogate").isFalse();
+    }
+
+    @Test
     void aBinaryFrameClosesWith1003() throws Exception {
         start();
         Client client = new Client(true);
