@@ -144,7 +144,7 @@ final class Call implements McpContext, ToolCall {
 
     @Override
     public Implementation clientInfo() {
-        return session.clientInfo;
+        return session.clientInfo();
     }
 
     @Override
@@ -268,8 +268,8 @@ final class Call implements McpContext, ToolCall {
         }
         String rid = session.nextRequestId();
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
-        session.pending.put(rid, f);
-        f.whenComplete((r, e) -> session.pending.remove(rid));
+        session.pending().put(rid, f);
+        f.whenComplete((r, e) -> session.takePending(rid));
         f.orTimeout(session.engine.settings.clientRequestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         TaskState t = taskState;
         if (t != null) {
@@ -322,8 +322,7 @@ final class Call implements McpContext, ToolCall {
                     "URL-mode elicitation needs protocol 2025-11-25; the session speaks " + session.version));
         }
         if (url) {
-            JsonNode caps = session.clientCapabilities;
-            if (caps == null || !caps.path("elicitation").has("url")) {
+            if (!session.client.supportsElicitationUrl()) {
                 return CompletableFuture.failedFuture(new McpException(ErrorCodes.INVALID_REQUEST,
                         "The client did not declare the 'elicitation.url' capability"));
             }

@@ -128,6 +128,8 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     private volatile boolean stopped;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** One {@link ClientState} per distinct clientInfo and capabilities (bounded). */
+    private final ClientState.Interner clients = new ClientState.Interner(256);
     private final AtomicInteger listChanged = new AtomicInteger();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
@@ -224,7 +226,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         }
         try {
             // Under the lock so that a session closed meanwhile is not written back after its removal.
-            synchronized (s.storeLock) {
+            synchronized (s) {
                 if (s.isClosed()) {
                     return;
                 }
@@ -243,7 +245,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             return;
         }
         try {
-            synchronized (s.storeLock) {
+            synchronized (s) {
                 st.remove(s.id);
             }
         } catch (RuntimeException e) {
@@ -326,14 +328,12 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             return null;
         }
         Session s = new Session(this, r.id(), new TransportInfo(r.transport(), null, null), null, r.created());
-        s.version = r.protocolVersion();
-        s.clientInfoJson = r.clientInfoJson();
-        if (r.clientInfoJson() != null) {
-            s.clientInfo = implementation(Json.tree(r.clientInfoJson()));
-        }
-        s.clientCapabilities = r.clientCapabilitiesJson() == null ? null : Json.tree(r.clientCapabilitiesJson());
+        s.version = canonical(r.protocolVersion());
+        s.client = clients.of(r.clientInfoJson(), r.clientCapabilitiesJson());
         s.logLevel = r.logLevel() == null ? null : LoggingLevel.fromWire(r.logLevel());
-        s.subscriptions.addAll(r.subscriptions());
+        if (!r.subscriptions().isEmpty()) {
+            s.subscriptions().addAll(r.subscriptions());
+        }
         s.clientInitialized = r.clientInitialized();
         s.lastActive = r.lastActive().toEpochMilli();
         s.storedActive = s.lastActive;
@@ -348,10 +348,16 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         return s;
     }
 
-    private static Implementation implementation(JsonNode info) {
-        return info != null && info.isObject() ? new Implementation(info.path("name").asText(null),
-                info.path("version").asText(null), info.hasNonNull("title") ? info.get("title").asText() : null)
-                : null;
+    /** @return the version to speak with a client that asked for {@code requested}: a constant, not its string */
+    static String negotiate(String requested) {
+        int i = VERSIONS.indexOf(requested);
+        return i < 0 ? LATEST : VERSIONS.get(i);
+    }
+
+    /** @return the constant equal to {@code version} (one string for every session), or {@code version} */
+    private static String canonical(String version) {
+        int i = version == null ? -1 : VERSIONS.indexOf(version);
+        return i < 0 ? version : VERSIONS.get(i);
     }
 
     // ------------------------------------------------------------------ whiteboard
@@ -457,7 +463,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             g.writeEndObject();
         });
         for (Session s : sessions.values()) {
-            if (s.subscriptions.contains(uri)) {
+            if (s.subscribed(uri)) {
                 s.sendStandalone(msg.clone(), MessageKind.NOTIFICATION);
             }
         }
@@ -512,7 +518,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         try {
             long limit = System.currentTimeMillis() - settings.idleTimeout().toMillis();
             for (Session s : sessions.values()) {
-                if (s.lastActive < limit && s.running.isEmpty() && !"stdio".equals(s.transport.transport())) {
+                if (s.lastActive < limit && s.runningCount() == 0 && !"stdio".equals(s.transport.transport())) {
                     LOG.debug("Session {} expired after {} idle", s.id, settings.idleTimeout());
                     s.closeAs(true);
                 }
@@ -549,7 +555,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     public SessionStats stats() {
         int inFlight = 0;
         for (Session s : sessions.values()) {
-            inFlight += s.running.size();
+            inFlight += s.runningCount();
         }
         return new SessionStats(sessions.size(), opened.get(), closed.get(), expired.get(), inFlight,
                 requestCount.get());
@@ -645,7 +651,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             return NONE;
         }
         JsonNode id = m.get("id");
-        s.requests.incrementAndGet();
+        s.countRequest();
         requestCount.incrementAndGet();
         try {
             if (params != null && !params.isObject()) {
@@ -663,7 +669,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
 
     private void onClientResponse(Session s, JsonNode m) {
         JsonNode id = m.get("id");
-        CompletableFuture<JsonNode> f = id.isTextual() ? s.pending.remove(id.asText()) : null;
+        CompletableFuture<JsonNode> f = id.isTextual() ? s.takePending(id.asText()) : null;
         if (f == null) {
             LOG.debug("Session {}: response to unknown request {}", s.id, id);
             return;
@@ -688,7 +694,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             case "notifications/cancelled" -> {
                 JsonNode rid = params == null ? null : params.get("requestId");
                 if (Rpc.validId(rid)) {
-                    Call c = s.running.get(Rpc.key(rid));
+                    Call c = s.runningCall(Rpc.key(rid));
                     if (c != null) {
                         c.cancel(params.path("reason").asText(null));
                     }
@@ -724,12 +730,13 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             case "resources/read":
                 return readResource(s, id, params, ch);
             case "resources/subscribe":
-                if (s.subscriptions.add(requiredString(params, "uri"))) {
+                if (s.subscriptions().add(requiredString(params, "uri"))) {
                     persist(s);
                 }
                 return done(id, Rpc.EMPTY);
             case "resources/unsubscribe":
-                if (s.subscriptions.remove(requiredString(params, "uri"))) {
+                if (s.subscribed(requiredString(params, "uri"))
+                        && s.subscriptions().remove(requiredString(params, "uri"))) {
                     persist(s);
                 }
                 return done(id, Rpc.EMPTY);
@@ -780,14 +787,11 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             throw new McpException(ErrorCodes.INVALID_REQUEST, "Invalid Request: session already initialized");
         }
         String requested = requiredString(params, "protocolVersion");
-        String version = VERSIONS.contains(requested) ? requested : LATEST;
+        String version = negotiate(requested);
         JsonNode caps = params.get("capabilities");
         JsonNode info = params.get("clientInfo");
-        s.clientCapabilities = caps != null && caps.isObject() ? caps : Json.object();
-        if (info != null && info.isObject()) {
-            s.clientInfo = implementation(info);
-            s.clientInfoJson = info.toString();
-        }
+        s.client = clients.of(info != null && info.isObject() ? info.toString() : null,
+                caps != null && caps.isObject() ? caps.toString() : "{}");
         s.version = version;
         s.initialized = true;
         persist(s);
@@ -873,7 +877,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
      */
     private CompletableFuture<byte[]> invoke(Session s, JsonNode id, Call call, String key, Invocation inv) {
         String rkey = Rpc.key(id);
-        s.running.put(rkey, call);
+        s.running().put(rkey, call);
         CompletableFuture<byte[]> out = new CompletableFuture<>();
         RequestGate g = gate.get();
         CompletionStage<RequestGate.Permit> admitted = g == null ? null : g.admit(key);
@@ -902,7 +906,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         }
         call.onCancel(() -> out.complete(null));
         return out.thenApply(r -> {
-            s.running.remove(rkey, call);
+            s.finished(rkey, call);
             return call.isCancelled() ? null : r;
         });
     }
@@ -1027,15 +1031,15 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             }
             ttl = Math.max(1, Math.min(max, requested.asLong()));
         }
-        if (s.tasks.size() >= settings.maxTasksPerSession()) {
+        if (s.tasks().size() >= settings.maxTasksPerSession()) {
             throw new McpException(ErrorCodes.INTERNAL_ERROR, "Too many tasks: the session holds "
-                    + s.tasks.size() + " (limit " + settings.maxTasksPerSession() + ")");
+                    + s.tasks().size() + " (limit " + settings.maxTasksPerSession() + ")");
         }
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         String tid = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        TaskState t = new TaskState(tid, s.taskSeq.incrementAndGet(), ttl, settings.taskPollInterval().toMillis());
-        s.tasks.put(tid, t);
+        TaskState t = new TaskState(tid, s.nextTaskSeq(), ttl, settings.taskPollInterval().toMillis());
+        s.tasks().put(tid, t);
         try {
             t.expiry = timer.schedule(() -> expireTask(s, t), ttl, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -1093,7 +1097,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     }
 
     private void expireTask(Session s, TaskState t) {
-        s.tasks.remove(t.id, t);
+        s.tasks().remove(t.id, t);
         if (t.transition(TaskState.CANCELLED, "The task expired.")) {
             Call c = t.call;
             if (c != null) {
@@ -1111,7 +1115,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
 
     private static TaskState task(Session s, JsonNode params) {
         requireTasks(s);
-        TaskState t = s.tasks.get(requiredString(params, "taskId"));
+        TaskState t = s.tasks().get(requiredString(params, "taskId"));
         if (t == null) {
             throw McpException.invalidParams("Failed to retrieve task: Task not found");
         }
@@ -1153,7 +1157,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             after = decodeCursor(cursor);
         }
         long from = after;
-        List<TaskState> all = s.tasks.values().stream().filter(t -> t.seq > from)
+        List<TaskState> all = s.tasks().values().stream().filter(t -> t.seq > from)
                 .sorted(java.util.Comparator.comparingLong(t -> t.seq)).toList();
         List<TaskState> page = all.subList(0, Math.min(all.size(), settings.pageSize()));
         boolean more = all.size() > page.size();

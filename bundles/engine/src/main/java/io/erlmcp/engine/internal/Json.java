@@ -11,6 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,13 @@ import io.erlmcp.mcp.Role;
  */
 final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Buffers are recycled through one shared pool, not one per thread (Jackson's default): the TCP and stdio
+     * transports read on a thread per connection, and a per-thread pool kept about 16 KB of buffers alive for
+     * every idle connection.
+     */
+    static final ObjectMapper MAPPER = new ObjectMapper(
+            JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     /** Writes one JSON value. */

@@ -3,13 +3,13 @@ package io.erlmcp.engine.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -24,40 +24,47 @@ import io.erlmcp.transport.MessageKind;
 import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
 
-/** One MCP session: negotiated state, running requests, pending server-to-client requests, subscriptions. */
+/**
+ * One MCP session: negotiated state, running requests, pending server-to-client requests, subscriptions.
+ *
+ * <p>Kept small, because a node holds many idle sessions: the maps of running requests, pending server-to-client
+ * requests, subscriptions and tasks are made on first use; counters are fields, not atomics; the client's
+ * {@code clientInfo} and capabilities are kept as the JSON text the session store needs (shared between sessions
+ * that sent the same, see {@link ClientState}), with the capabilities a server asks about as flags.
+ */
 final class Session implements ServerSession {
+
+    private static final AtomicLongFieldUpdater<Session> REQUESTS =
+            AtomicLongFieldUpdater.newUpdater(Session.class, "requestCount");
+    private static final AtomicLongFieldUpdater<Session> REQUEST_IDS =
+            AtomicLongFieldUpdater.newUpdater(Session.class, "requestIds");
+    private static final AtomicIntegerFieldUpdater<Session> TASK_SEQ =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "taskSeq");
 
     final Engine engine;
     final String id;
     final TransportInfo transport;
     final Instant created;
     volatile long lastActive = System.currentTimeMillis();
-    /** {@link #lastActive} as last written to the session store. */
+    /** {@link #lastActive} as last written to the session store (writes are ordered by this session's lock). */
     volatile long storedActive;
-    /** Orders writes of this session's record to the store. */
-    final Object storeLock = new Object();
     private volatile MessageChannel standalone;
 
     volatile String version;
     volatile boolean initialized;
     volatile boolean clientInitialized;
-    volatile Implementation clientInfo;
-    /** The client's {@code clientInfo} as sent, for the session store. */
-    volatile String clientInfoJson;
-    volatile JsonNode clientCapabilities;
-    volatile LoggingLevel logLevel;
     private volatile boolean closed;
+    /** The client's {@code clientInfo} and capabilities; {@link ClientState#NONE} before {@code initialize}. */
+    volatile ClientState client = ClientState.NONE;
+    volatile LoggingLevel logLevel;
 
-    /** Client requests running now, by {@link Rpc#key}. */
-    final Map<String, Call> running = new ConcurrentHashMap<>();
-    /** Server-to-client requests awaiting an answer, by id. */
-    final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-    final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
-    /** Tasks (2025-11-25) this session created, by task id. */
-    final Map<String, TaskState> tasks = new ConcurrentHashMap<>();
-    final AtomicLong taskSeq = new AtomicLong();
-    final AtomicLong requests = new AtomicLong();
-    private final AtomicLong nextRequestId = new AtomicLong();
+    private volatile Map<String, Call> running;
+    private volatile Map<String, CompletableFuture<JsonNode>> pending;
+    private volatile Set<String> subscriptions;
+    private volatile Map<String, TaskState> tasks;
+    private volatile int taskSeq;
+    private volatile long requestCount;
+    private volatile long requestIds;
 
     Session(Engine engine, String id, TransportInfo transport, MessageChannel standalone) {
         this(engine, id, transport, standalone, Instant.now());
@@ -71,13 +78,114 @@ final class Session implements ServerSession {
         this.created = created;
     }
 
+    // ---- state made on first use; the read-only accessors never make it
+
+    /** Client requests running now, by {@link Rpc#key}. */
+    Map<String, Call> running() {
+        Map<String, Call> m = running;
+        if (m == null) {
+            synchronized (this) {
+                m = running;
+                if (m == null) {
+                    running = m = new ConcurrentHashMap<>(4);
+                }
+            }
+        }
+        return m;
+    }
+
+    /** @return the running request with this key, or {@code null} */
+    Call runningCall(String key) {
+        Map<String, Call> m = running;
+        return m == null ? null : m.get(key);
+    }
+
+    void finished(String key, Call call) {
+        Map<String, Call> m = running;
+        if (m != null) {
+            m.remove(key, call);
+        }
+    }
+
+    int runningCount() {
+        Map<String, Call> m = running;
+        return m == null ? 0 : m.size();
+    }
+
+    /** Server-to-client requests awaiting an answer, by id. */
+    Map<String, CompletableFuture<JsonNode>> pending() {
+        Map<String, CompletableFuture<JsonNode>> m = pending;
+        if (m == null) {
+            synchronized (this) {
+                m = pending;
+                if (m == null) {
+                    pending = m = new ConcurrentHashMap<>(4);
+                }
+            }
+        }
+        return m;
+    }
+
+    /** @return the pending server-to-client request with this id, removed, or {@code null} */
+    CompletableFuture<JsonNode> takePending(String requestId) {
+        Map<String, CompletableFuture<JsonNode>> m = pending;
+        return m == null ? null : m.remove(requestId);
+    }
+
+    /** The resource URIs this session is subscribed to. */
+    Set<String> subscriptions() {
+        Set<String> m = subscriptions;
+        if (m == null) {
+            synchronized (this) {
+                m = subscriptions;
+                if (m == null) {
+                    subscriptions = m = ConcurrentHashMap.newKeySet(4);
+                }
+            }
+        }
+        return m;
+    }
+
+    boolean subscribed(String uri) {
+        Set<String> m = subscriptions;
+        return m != null && m.contains(uri);
+    }
+
+    int subscriptionCount() {
+        Set<String> m = subscriptions;
+        return m == null ? 0 : m.size();
+    }
+
+    /** Tasks (2025-11-25) this session created, by task id. */
+    Map<String, TaskState> tasks() {
+        Map<String, TaskState> m = tasks;
+        if (m == null) {
+            synchronized (this) {
+                m = tasks;
+                if (m == null) {
+                    tasks = m = new ConcurrentHashMap<>(4);
+                }
+            }
+        }
+        return m;
+    }
+
+    int nextTaskSeq() {
+        return TASK_SEQ.incrementAndGet(this);
+    }
+
+    void countRequest() {
+        REQUESTS.incrementAndGet(this);
+    }
+
     /** @return the session's resumable state, for the session store */
     SessionRecord record() {
-        JsonNode caps = clientCapabilities;
+        ClientState c = client;
         LoggingLevel level = logLevel;
-        return new SessionRecord(id, transport.transport(), version, clientInfoJson,
-                caps == null ? null : caps.toString(), level == null ? null : level.wireName(),
-                Set.copyOf(subscriptions), initialized, clientInitialized, created, Instant.ofEpochMilli(lastActive));
+        Set<String> subs = subscriptions;
+        return new SessionRecord(id, transport.transport(), version, c.infoJson(), c.capabilitiesJson(),
+                level == null ? null : level.wireName(), subs == null || subs.isEmpty() ? Set.of() : Set.copyOf(subs),
+                initialized, clientInitialized, created, Instant.ofEpochMilli(lastActive));
     }
 
     @Override
@@ -131,12 +239,16 @@ final class Session implements ServerSession {
     }
 
     String nextRequestId() {
-        return "erlmcp-" + nextRequestId.incrementAndGet();
+        return "erlmcp-" + REQUEST_IDS.incrementAndGet(this);
+    }
+
+    /** @return the client's {@code clientInfo}, or {@code null} when it sent none (read from its JSON) */
+    Implementation clientInfo() {
+        return client.info();
     }
 
     boolean clientSupports(String capability) {
-        JsonNode caps = clientCapabilities;
-        return caps != null && caps.has(capability) && !caps.get(capability).isNull();
+        return client.supports(capability);
     }
 
     @Override
@@ -164,22 +276,34 @@ final class Session implements ServerSession {
             closed = true;
         }
         engine.forget(this, expired, keepStored);
-        for (Call c : new ArrayList<>(running.values())) {
-            c.cancel("session closed");
-        }
-        running.clear();
-        for (TaskState t : tasks.values()) {
-            t.transition(TaskState.CANCELLED, "The session ended.");
-            java.util.concurrent.ScheduledFuture<?> x = t.expiry;
-            if (x != null) {
-                x.cancel(false);
+        Map<String, Call> calls = running;
+        if (calls != null) {
+            for (Call c : new ArrayList<>(calls.values())) {
+                c.cancel("session closed");
             }
+            calls.clear();
         }
-        tasks.clear();
-        McpException ended = new McpException(io.erlmcp.mcp.ErrorCodes.INTERNAL_ERROR, "session closed");
-        pending.values().forEach(f -> f.completeExceptionally(ended));
-        pending.clear();
-        subscriptions.clear();
+        Map<String, TaskState> ts = tasks;
+        if (ts != null) {
+            for (TaskState t : ts.values()) {
+                t.transition(TaskState.CANCELLED, "The session ended.");
+                java.util.concurrent.ScheduledFuture<?> x = t.expiry;
+                if (x != null) {
+                    x.cancel(false);
+                }
+            }
+            ts.clear();
+        }
+        Map<String, CompletableFuture<JsonNode>> waiting = pending;
+        if (waiting != null) {
+            McpException ended = new McpException(io.erlmcp.mcp.ErrorCodes.INTERNAL_ERROR, "session closed");
+            waiting.values().forEach(f -> f.completeExceptionally(ended));
+            waiting.clear();
+        }
+        Set<String> subs = subscriptions;
+        if (subs != null) {
+            subs.clear();
+        }
         standalone = null;
     }
 
@@ -189,7 +313,7 @@ final class Session implements ServerSession {
     }
 
     SessionInfo info() {
-        return new SessionInfo(id, transport.transport(), transport.remote(), version, clientInfo, created,
-                Instant.ofEpochMilli(lastActive), running.size(), subscriptions.size(), requests.get());
+        return new SessionInfo(id, transport.transport(), transport.remote(), version, clientInfo(), created,
+                Instant.ofEpochMilli(lastActive), runningCount(), subscriptionCount(), requestCount);
     }
 }
