@@ -71,13 +71,14 @@ function transportFor() {
 /** Runs one step; its value (or {error}) lands in report[name]. */
 async function step(name, body) {
     const started = Date.now();
+    const errorsBefore = report.clientErrors.length;
     try {
         report[name] = await body();
     } catch (e) {
         report[name] = { error: String(e && e.message ? e.message : e), code: e && e.code };
         console.error(`step ${name} failed:`, e);
     }
-    report.steps.push({ name, ms: Date.now() - started });
+    report.steps.push({ name, ms: Date.now() - started, clientErrors: report.clientErrors.slice(errorsBefore) });
 }
 
 const textOf = result => (result.content || []).filter(c => c.type === 'text').map(c => c.text).join('\n');
@@ -87,6 +88,7 @@ const sampling = [];
 const elicitation = [];
 const logs = [];
 const wireProgress = [];
+const wire = [];
 
 const client = new Client(
     { name: 'sdk-interop-client', version: '1.0.0' },
@@ -143,6 +145,7 @@ async function main() {
             if (message.method === 'notifications/progress') {
                 wireProgress.push(message.params);
             }
+            wire.push(message);
             dispatch(message, extra);
         };
         return {
@@ -254,10 +257,37 @@ async function main() {
         // test_reconnection closes the call's SSE stream before it answers; the SDK must resume it with a GET
         // carrying Last-Event-ID (after the retry the server's priming event asked for) and get the result there.
         await step('reconnection', async () => {
+            const before = resumptions.length;
             const result = await client.callTool({ name: 'test_reconnection', arguments: {} }, undefined, options());
-            return { text: textOf(result), isError: result.isError ?? false, resumptions: resumptions.slice() };
+            return { text: textOf(result), isError: result.isError ?? false, resumptions: resumptions.slice(before) };
         });
     }
+
+    await step('cancel', async () => {
+        // Abort test_tool_with_progress at its first progress notification: the SDK sends notifications/cancelled;
+        // the server must send nothing more for that request (no progress, no result) and serve the next one.
+        // Last before close: over Streamable HTTP erlmcp ends the cancelled call's stream without a response, and
+        // about a second later the SDK tries to resume it (see README); close() cuts that short.
+        const controller = new AbortController();
+        let token;
+        let abortedAt;
+        const outcome = await client.callTool({ name: 'test_tool_with_progress', arguments: {} }, undefined,
+            options({
+                signal: controller.signal,
+                onprogress: () => {
+                    if (!controller.signal.aborted) {
+                        token = wireProgress[wireProgress.length - 1].progressToken;
+                        abortedAt = wire.length;
+                        controller.abort('cancelled by the interop test');
+                    }
+                }
+            })).then(result => ({ resolved: textOf(result) }), e => ({ rejected: String(e.message) }));
+        await new Promise(r => setTimeout(r, 400)); // uncancelled, the tool would have ended within ~100 ms
+        const late = abortedAt === undefined ? [] : wire.slice(abortedAt)
+            .filter(m => m.id === token || m.params?.progressToken === token);
+        await client.ping(options());
+        return { ...outcome, token: token ?? null, late, pingAfter: true };
+    });
 
     await step('close', async () => {
         closing = true;
