@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.mcp.tcp.internal;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -73,8 +72,10 @@ final class TcpConnection implements MessageChannel {
             socket.setTcpNoDelay(true);
             // Reads wake up at least every idle timeout, to check for activity in either direction.
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeoutMillis()));
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
-            out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            // Unbuffered: readLoop reads in chunks of its own, and each drain() buffers what it writes, so an idle
+            // connection holds no 8 KB buffers.
+            InputStream in = socket.getInputStream();
+            out = socket.getOutputStream();
             session = endpoint.open(new TransportInfo("tcp", remote, null), this);
             LOG.debug("tcp session {} opened for {}", session.id(), remote);
             if (closed.get()) {
@@ -94,9 +95,14 @@ final class TcpConnection implements MessageChannel {
     private void readLoop(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean overLong = false;
-        byte[] buffer = new byte[8192];
+        // Small until a read fills it: most clients send small messages, and an idle connection keeps this.
+        byte[] buffer = new byte[1024];
+        int lastRead = 0;
         int max = settings.maxLineBytes();
         while (!closed.get()) {
+            if (lastRead == buffer.length && buffer.length < 8192) {
+                buffer = new byte[8192];
+            }
             int n;
             try {
                 n = in.read(buffer);
@@ -114,6 +120,7 @@ final class TcpConnection implements MessageChannel {
                 return;
             }
             lastActivity = System.nanoTime();
+            lastRead = n;
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buffer[i] != '\n') {
@@ -217,6 +224,7 @@ final class TcpConnection implements MessageChannel {
 
     /** The writer: writes queued messages until the queue is empty, then ends (the next send starts another). */
     private void drain() {
+        OutputStream o = null; // buffered for this run only: an idle connection keeps no write buffer
         try {
             while (true) {
                 byte[] message;
@@ -234,7 +242,9 @@ final class TcpConnection implements MessageChannel {
                         message[i] = ' '; // whitespace in JSON; a raw line break would split the message
                     }
                 }
-                OutputStream o = out;
+                if (o == null) {
+                    o = new BufferedOutputStream(out, (int) Math.min(8192, Math.max(512, message.length + 1L)));
+                }
                 o.write(message);
                 o.write('\n');
                 if (last) {
