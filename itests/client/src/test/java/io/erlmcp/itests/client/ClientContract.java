@@ -4,10 +4,16 @@ package io.erlmcp.itests.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +35,8 @@ abstract class ClientContract {
     private final List<JsonNode> logs = new CopyOnWriteArrayList<>();
     private final List<JsonNode> samplingRequests = new CopyOnWriteArrayList<>();
     private final List<JsonNode> elicitationRequests = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> updates = new CopyOnWriteArrayList<>();
+    private ClientTransport transport;
     private McpClient client;
 
     /** A new transport to the node under test. */
@@ -36,13 +44,16 @@ abstract class ClientContract {
 
     @BeforeEach
     void connect() throws Exception {
-        client = McpClient.builder(transport()).clientInfo("erlmcp-client-it", "1.0")
+        transport = transport();
+        client = McpClient.builder(transport).clientInfo("erlmcp-client-it", "1.0")
                 .requestTimeout(Duration.ofSeconds(60))
                 .notificationListener((method, params) -> {
                     if ("notifications/progress".equals(method)) {
                         progress.add(params);
                     } else if ("notifications/message".equals(method)) {
                         logs.add(params);
+                    } else if ("notifications/resources/updated".equals(method)) {
+                        updates.add(params);
                     }
                 })
                 .samplingHandler(params -> {
@@ -135,5 +146,81 @@ abstract class ClientContract {
         assertThat(result.path("content").get(0).path("text").asText()).contains("User response:", "accept", "ada");
         assertThat(elicitationRequests).hasSize(1);
         assertThat(elicitationRequests.get(0).path("message").asText()).isEqualTo("Who are you?");
+    }
+
+    @Test
+    void badArgumentsGiveAToolErrorResult() {
+        JsonNode wrongType = client.callTool("echo", "{\"message\":42}");
+        assertThat(wrongType.path("isError").asBoolean(false)).as(wrongType.toString()).isTrue();
+        assertThat(wrongType.path("content").get(0).path("text").asText()).contains("Invalid arguments", "echo");
+        JsonNode missing = client.callTool("echo", "{}");
+        assertThat(missing.path("isError").asBoolean(false)).as(missing.toString()).isTrue();
+    }
+
+    @Test
+    void anUnknownToolIsInvalidParams() {
+        assertThatThrownBy(() -> client.callTool("no_such_tool", "{}")).isInstanceOfSatisfying(McpException.class,
+                e -> {
+                    assertThat(e.code()).isEqualTo(-32602);
+                    assertThat(e.getMessage()).contains("no_such_tool");
+                });
+    }
+
+    @Test
+    void anUnknownMethodIsMethodNotFound() {
+        assertThatThrownBy(() -> client.request("no_such/method", JSON.createObjectNode()))
+                .isInstanceOfSatisfying(McpException.class, e -> assertThat(e.code()).isEqualTo(-32601));
+        client.ping();
+    }
+
+    @Test
+    void aSubscribedResourceSendsUpdates() throws InterruptedException {
+        assertThat(client.serverCapabilities().path("resources").path("subscribe").asBoolean(false)).isTrue();
+        client.subscribe("test://watched-resource");
+        // The examples touch test://watched-resource every 5 s.
+        for (int i = 0; i < 150 && updates.isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(updates).isNotEmpty().allMatch(u -> "test://watched-resource".equals(u.path("uri").asText()));
+        client.unsubscribe("test://watched-resource");
+    }
+
+    @Test
+    void concurrentCallsOnOneSessionGetTheirOwnAnswers() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                String message = "call-" + i;
+                answers.add(pool.submit(() -> client.callTool("echo", JSON.createObjectNode().put("message", message))
+                        .path("content").get(0).path("text").asText()));
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                assertThat(answers.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("call-" + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(progress).extracting(p -> p.path("progressToken").asLong()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theSessionSurvivesBadInput() throws Exception {
+        for (String bad : List.of("{\"jsonrpc\":\"2.0\",\"x\":1}",
+                "{\"jsonrpc\":\"1.0\",\"id\":\"bad-1\",\"method\":\"ping\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":\"bad-2\",\"method\":42}",
+                "{\"jsonrpc\":\"2.0\",\"id\":987654321,\"result\":{}}",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/no_such_thing\"}", "[]", "42")) {
+            try {
+                transport.send(JSON.readTree(bad));
+            } catch (IOException e) {
+                // Streamable HTTP and the legacy SSE POST refuse some of these with a 4xx: fine.
+            }
+        }
+        assertThatThrownBy(() -> client.request("tools/call", JSON.createObjectNode().put("name", 42)))
+                .isInstanceOfSatisfying(McpException.class, e -> assertThat(e.code()).isEqualTo(-32602));
+        client.ping();
+        assertThat(client.callTool("echo", "{\"message\":\"still here\"}").path("content").get(0).path("text")
+                .asText()).isEqualTo("still here");
     }
 }
