@@ -52,8 +52,11 @@ public final class StreamableHttpTransport implements ClientTransport {
     /** Event ids remembered per stream to drop redelivered events. */
     private static final int SEEN_IDS = 4096;
 
+    /** A GET stream that stayed open this long counts as a success even without events (an idle proxy cut it). */
+    private static final Duration STABLE_GET_STREAM = Duration.ofSeconds(10);
+
     /** What a reconnection attempt came to. */
-    private enum Attempt { NEW_EVENTS, NOTHING_NEW, FAILED }
+    private enum Attempt { NEW_EVENTS, NOTHING_NEW }
 
     private final URI endpoint;
     private final Map<String, String> headers;
@@ -226,10 +229,7 @@ public final class StreamableHttpTransport implements ClientTransport {
                     deliver(error(requestId, "HTTP " + status + ": " + text));
                 }
             }
-            if (status == 404 && response.request().headers().firstValue("Mcp-Session-Id").isPresent()) {
-                sessionGone("the server ended the session (HTTP 404)");
-            }
-            return;
+            return; // a 404 fails this request only; the GET stream reports the session's end
         }
         if (isEventStream(response)) {
             try {
@@ -319,8 +319,10 @@ public final class StreamableHttpTransport implements ClientTransport {
                         HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 if (status == 200 && isEventStream(response)) {
-                    if (readCounting(stream, response) == Attempt.NEW_EVENTS) {
-                        attempt = 0;
+                    long opened = System.nanoTime();
+                    if (readCounting(stream, response) == Attempt.NEW_EVENTS
+                            || System.nanoTime() - opened >= STABLE_GET_STREAM.toNanos()) {
+                        attempt = 0; // it worked for a while: a later drop starts the count again
                     }
                 } else {
                     drain(response);

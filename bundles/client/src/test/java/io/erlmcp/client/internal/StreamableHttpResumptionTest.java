@@ -52,6 +52,7 @@ class StreamableHttpResumptionTest {
     private final List<String> gets = new CopyOnWriteArrayList<>();
     private final List<Long> getNanos = new CopyOnWriteArrayList<>();
     private final List<JsonNode> posted = new CopyOnWriteArrayList<>();
+    private final AtomicInteger sessions = new AtomicInteger();
     private final List<String> notified = new CopyOnWriteArrayList<>();
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private HttpServer server;
@@ -74,13 +75,20 @@ class StreamableHttpResumptionTest {
     }
 
     private McpClient connect(SseReconnectPolicy policy, Duration timeout) throws IOException {
+        return connect(McpClient.builder(ClientTransport.streamableHttp(serve(), Map.of(), policy))
+                .requestTimeout(timeout));
+    }
+
+    private URI serve() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(pool); // SSE responses stay open: every exchange needs its own thread
         server.createContext("/mcp", this::handle);
         server.start();
-        URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/mcp");
-        client = McpClient.builder(ClientTransport.streamableHttp(endpoint, Map.of(), policy))
-                .requestTimeout(timeout)
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/mcp");
+    }
+
+    private McpClient connect(McpClient.Builder builder) {
+        client = builder
                 .notificationListener((method, params) -> notified.add(method + " " + params.path("progress")
                         .asText(params.path("uri").asText())))
                 .build();
@@ -103,7 +111,7 @@ class StreamableHttpResumptionTest {
                     posted.add(message);
                     String method = message.path("method").asText();
                     if ("initialize".equals(method)) {
-                        ex.getResponseHeaders().add("Mcp-Session-Id", "s-1");
+                        ex.getResponseHeaders().add("Mcp-Session-Id", "s-" + sessions.incrementAndGet());
                         json(ex, "{\"jsonrpc\":\"2.0\",\"id\":" + message.get("id")
                                 + ",\"result\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{}}}");
                     } else if (!message.has("id") || !message.has("method")) {
@@ -380,6 +388,11 @@ class StreamableHttpResumptionTest {
         connect(fast(100), Duration.ofMillis(600));
         assertThatThrownBy(() -> client.callTool("slow", "{}")).isInstanceOf(McpException.class)
                 .hasMessageContaining("timed out after 600 ms");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (posted.stream().noneMatch(m -> "notifications/cancelled".equals(m.path("method").asText()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the cancel goes out on the timer's thread, maybe after the caller woke up
+        }
         assertThat(posted).filteredOn(m -> "notifications/cancelled".equals(m.path("method").asText()))
                 .hasSize(1);
         Thread.sleep(150); // a resumption under way when the request timed out lands
