@@ -93,6 +93,28 @@ function newServer() {
         return text('logged');
     });
 
+    server.registerTool('pause', {
+        description: 'Sends progress 1, closes the call\'s SSE stream when the transport can (Streamable HTTP with '
+            + 'an event store), then sends progress 2 and the result, which the client gets by resuming the stream',
+        inputSchema: {}
+    }, async (_args, extra) => {
+        const progressToken = extra._meta?.progressToken;
+        const progress = async value => {
+            if (progressToken !== undefined) {
+                await extra.sendNotification({ method: 'notifications/progress',
+                    params: { progressToken, progress: value, total: 2 } });
+            }
+        };
+        await progress(1);
+        const closed = typeof extra.closeSSEStream === 'function';
+        if (closed) {
+            extra.closeSSEStream();
+        }
+        await new Promise(r => setTimeout(r, 300));
+        await progress(2);
+        return text(closed ? 'resumed after the stream was closed' : 'no stream to close');
+    });
+
     server.registerTool('announce', {
         description: 'Sends a log message outside the call (no related request: over Streamable HTTP it takes the '
             + 'GET stream), subject to the level the client set',
@@ -154,6 +176,41 @@ function jsonError(res, status, message) {
     res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message } }));
 }
 
+/**
+ * Keeps every event a Streamable HTTP transport sends, so a client that lost a stream can resume it with
+ * Last-Event-ID (event ids are "<streamId>_<sequence>").
+ */
+class EventLog {
+    constructor() {
+        this.events = [];
+    }
+
+    async storeEvent(streamId, message) {
+        const eventId = `${streamId}_${this.events.length}`;
+        this.events.push({ eventId, streamId, message });
+        return eventId;
+    }
+
+    async getStreamIdForEventId(eventId) {
+        return this.events.find(e => e.eventId === eventId)?.streamId;
+    }
+
+    async replayEventsAfter(lastEventId, { send }) {
+        const index = this.events.findIndex(e => e.eventId === lastEventId);
+        if (index < 0) {
+            throw new Error(`unknown event id ${lastEventId}`);
+        }
+        const streamId = this.events[index].streamId;
+        console.error(`sdk-interop-server: replaying stream ${streamId} after event ${lastEventId}`);
+        for (const e of this.events.slice(index + 1)) {
+            if (e.streamId === streamId) {
+                await send(e.eventId, e.message);
+            }
+        }
+        return streamId;
+    }
+}
+
 /** Streamable HTTP at /mcp: a new transport and McpServer per initialize, found again by Mcp-Session-Id. */
 function streamableHttp() {
     const sessions = new Map();
@@ -180,6 +237,8 @@ function streamableHttp() {
             }
             transport = new StreamableHTTPServerTransport({
                 sessionIdGenerator: () => randomUUID(),
+                eventStore: new EventLog(),
+                retryInterval: 200,
                 onsessioninitialized: id => sessions.set(id, transport)
             });
             transport.onclose = () => {

@@ -150,7 +150,7 @@ abstract class ErlmcpClientContract {
     void listToolsShowsEveryToolWithItsSchema() {
         List<JsonNode> tools = client.listTools();
         assertThat(tools).extracting(t -> t.path("name").asText()).as(why(tools)).containsExactlyInAnyOrder("echo",
-                "count", "ask_llm", "ask_user", "fail", "log", "announce", "add_resource");
+                "count", "ask_llm", "ask_user", "fail", "log", "pause", "announce", "add_resource");
         JsonNode count = tools.stream().filter(t -> t.path("name").asText().equals("count")).findFirst().orElseThrow();
         assertThat(count.path("inputSchema").path("type").asText()).isEqualTo("object");
         assertThat(count.path("inputSchema").path("properties").path("steps").path("type").asText())
@@ -216,6 +216,26 @@ abstract class ErlmcpClientContract {
             assertThat(p.path("progressToken")).isEqualTo(progress.get(0).path("progressToken"));
         });
         assertThat(progress.get(1).path("message").asText()).isEqualTo("step 2 of 3");
+    }
+
+    /**
+     * The {@code pause} tool sends progress 1, closes the call's stream where it can (Streamable HTTP), then sends
+     * progress 2 and its result: the client must get both, resuming the stream with Last-Event-ID when it was closed.
+     */
+    @Test
+    void aCallSurvivesItsStreamBeingClosed() {
+        JsonNode result = call("pause", "{}");
+        assertThat(text(result)).as(why(result)).isEqualTo(streamClosable() ? "resumed after the stream was closed"
+                : "no stream to close");
+        assertThat(progress).extracting(p -> p.path("progress").asInt()).as(why(progress)).containsExactly(1, 2);
+        if (streamClosable()) {
+            assertThat(serverStderr()).as(why("the client resumed the stream")).contains("replaying stream");
+        }
+    }
+
+    /** Whether the SDK server can close a call's stream mid-call over this transport (only Streamable HTTP). */
+    boolean streamClosable() {
+        return false;
     }
 
     @Test

@@ -50,6 +50,11 @@ class ErlmcpClientTest {
         }
 
         @Override
+        boolean streamClosable() {
+            return true;
+        }
+
+        @Override
         String serverStderr() {
             return server == null ? "" : server.stderr();
         }
