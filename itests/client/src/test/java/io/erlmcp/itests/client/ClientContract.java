@@ -148,26 +148,20 @@ abstract class ClientContract {
         assertThat(elicitationRequests.get(0).path("message").asText()).isEqualTo("Who are you?");
     }
 
+    /** One test for three errors: over stdio every test costs a node start. */
     @Test
-    void badArgumentsGiveAToolErrorResult() {
+    void badArgumentsAreAToolErrorUnknownToolsAndMethodsAreJsonRpcErrors() {
         JsonNode wrongType = client.callTool("echo", "{\"message\":42}");
         assertThat(wrongType.path("isError").asBoolean(false)).as(wrongType.toString()).isTrue();
         assertThat(wrongType.path("content").get(0).path("text").asText()).contains("Invalid arguments", "echo");
         JsonNode missing = client.callTool("echo", "{}");
         assertThat(missing.path("isError").asBoolean(false)).as(missing.toString()).isTrue();
-    }
 
-    @Test
-    void anUnknownToolIsInvalidParams() {
         assertThatThrownBy(() -> client.callTool("no_such_tool", "{}")).isInstanceOfSatisfying(McpException.class,
                 e -> {
                     assertThat(e.code()).isEqualTo(-32602);
                     assertThat(e.getMessage()).contains("no_such_tool");
                 });
-    }
-
-    @Test
-    void anUnknownMethodIsMethodNotFound() {
         assertThatThrownBy(() -> client.request("no_such/method", JSON.createObjectNode()))
                 .isInstanceOfSatisfying(McpException.class, e -> assertThat(e.code()).isEqualTo(-32601));
         client.ping();
