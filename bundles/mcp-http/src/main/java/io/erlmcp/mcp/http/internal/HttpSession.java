@@ -2,10 +2,10 @@
 package io.erlmcp.mcp.http.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -21,8 +21,8 @@ import io.erlmcp.transport.events.EventStore;
  * plus a suffix naming this transport instance for a session that an earlier instance served (after a reload),
  * so that a stream id is never used twice in a session.
  *
- * <p>Small on purpose (one per idle session): the map of running POST streams is made on the first POST with a
- * request, and nothing is kept in the event store before the first SSE stream.
+ * <p>Small on purpose (one per idle session): no map of running POST streams unless two run at once, and nothing
+ * is kept in the event store before the first SSE stream.
  *
  * <p>Holds no lock while it calls the engine, and the engine is never called with a {@link Stream}'s lock held
  * for a standalone stream's end (that goes through the executor), so an engine that sends while holding its
@@ -43,7 +43,8 @@ final class HttpSession {
     /** Appended to stream ids: empty, or {@code .<instance>} for a session adopted from an earlier instance. */
     private final String suffix;
     private volatile long streamIds;
-    private volatile Map<String, Stream> running;
+    /** The running POST streams: {@code null}, one {@link Stream}, or a map of two or more. Guarded by this. */
+    private Object running;
     private volatile Stream standalone;
 
     HttpSession(ServerSession session, Context context, String suffix) {
@@ -82,25 +83,54 @@ final class HttpSession {
         return kind + Long.toString(STREAM_IDS.incrementAndGet(this)) + suffix;
     }
 
-    private Map<String, Stream> running() {
-        Map<String, Stream> m = running;
-        if (m == null) {
-            synchronized (this) {
-                m = running;
-                if (m == null) {
-                    m = new ConcurrentHashMap<>(4);
-                    running = m;
-                }
-            }
-        }
-        return m;
-    }
-
     /** Starts a POST stream; the caller passes it to {@code receive}. */
     Stream post(boolean batch, Exchange exchange) {
         Stream s = Stream.forPost(this, nextStreamId('p'), batch, exchange);
-        running().put(s.id, s);
+        synchronized (this) {
+            if (running == null) {
+                running = s;
+            } else {
+                Map<String, Stream> m;
+                if (running instanceof Stream one) {
+                    m = new HashMap<>(4);
+                    m.put(one.id, one);
+                    running = m;
+                } else {
+                    m = runningMap();
+                }
+                m.put(s.id, s);
+            }
+        }
         return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Stream> runningMap() {
+        return (Map<String, Stream>) running;
+    }
+
+    /** @return the running POST stream with this id, or {@code null} */
+    private synchronized Stream runningStream(String streamId) {
+        if (running instanceof Stream one) {
+            return one.id.equals(streamId) ? one : null;
+        }
+        return running == null ? null : runningMap().get(streamId);
+    }
+
+    /** @return the running POST streams, removed when {@code clear} */
+    private synchronized List<Stream> runningStreams(boolean clear) {
+        List<Stream> all;
+        if (running == null) {
+            all = List.of();
+        } else if (running instanceof Stream one) {
+            all = List.of(one);
+        } else {
+            all = new ArrayList<>(runningMap().values());
+        }
+        if (clear) {
+            running = null;
+        }
+        return all;
     }
 
     /** Where messages caused by a frame without requests go: the standalone stream, if there is one. */
@@ -140,8 +170,7 @@ final class HttpSession {
             return Outcome.UNKNOWN_EVENT;
         }
         String streamId = known.get();
-        Map<String, Stream> posts = running;
-        Stream post = posts == null ? null : posts.get(streamId);
+        Stream post = runningStream(streamId);
         if (post != null) {
             return post.resume(lastEventId, exchange) ? Outcome.STREAMING : Outcome.UNKNOWN_EVENT;
         }
@@ -185,10 +214,15 @@ final class HttpSession {
         }
     }
 
-    void ended(Stream stream) {
-        Map<String, Stream> posts = running;
-        if (posts != null) {
-            posts.remove(stream.id, stream);
+    synchronized void ended(Stream stream) {
+        if (running == stream) {
+            running = null;
+        } else if (running != null && !(running instanceof Stream)) {
+            Map<String, Stream> m = runningMap();
+            m.remove(stream.id, stream);
+            if (m.isEmpty()) {
+                running = null;
+            }
         }
     }
 
@@ -208,22 +242,14 @@ final class HttpSession {
         if (s != null) {
             s.keepAlive();
         }
-        Map<String, Stream> posts = running;
-        if (posts != null && !posts.isEmpty()) {
-            for (Stream p : posts.values()) {
-                p.keepAlive();
-            }
+        for (Stream p : runningStreams(false)) {
+            p.keepAlive();
         }
     }
 
     /** Ends every stream: the session has closed (404 for a waiting POST) or the transport stops (503). */
     void shutdown(int status, String message) {
-        List<Stream> all = new ArrayList<>();
-        Map<String, Stream> posts = running;
-        if (posts != null) {
-            all.addAll(posts.values());
-            posts.clear();
-        }
+        List<Stream> all = new ArrayList<>(runningStreams(true));
         Stream s = STANDALONE.getAndSet(this, null);
         if (s != null) {
             all.add(s);
