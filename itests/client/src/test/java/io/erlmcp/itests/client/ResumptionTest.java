@@ -106,6 +106,8 @@ class ResumptionTest {
                 .hasSizeGreaterThanOrEqualTo(2);
         assertThat(transport.sent).filteredOn(m -> "tools/call".equals(m.path("method").asText()))
                 .as("the request was not POSTed again").hasSize(1);
+        assertThat(proxy.lastEventIds()).as("the cut GET stream was reopened from its last event")
+                .anyMatch(last -> last.matches("g\\d+-\\d+"));
 
         // The session carries on: the cut GET stream was reopened, and new calls work.
         assertThat(client.callTool("echo", "{\"message\":\"after the cut\"}").at("/content/0/text").asText())
