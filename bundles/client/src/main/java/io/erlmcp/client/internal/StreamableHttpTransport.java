@@ -110,7 +110,8 @@ public final class StreamableHttpTransport implements ClientTransport {
             throw new IOException("transport closed");
         }
         if ("notifications/cancelled".equals(message.path("method").asText())) {
-            // The request's stream is not resumed any more; whatever still arrives on it is read and dropped.
+            // The request's stream is not resumed any more; what still arrives on it is read and passed on (the
+            // client drops a late answer, listeners still hear notifications) until the server ends it.
             JsonNode cancelled = message.path("params").get("requestId");
             SseStream s = cancelled == null ? null : streams.get(cancelled.asText());
             if (s != null) {
