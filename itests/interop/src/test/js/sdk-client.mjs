@@ -89,13 +89,22 @@ const elicitation = [];
 const logs = [];
 const wireProgress = [];
 const wire = [];
+const sentCalls = [];
 
 const client = new Client(
     { name: 'sdk-interop-client', version: '1.0.0' },
     { capabilities: { sampling: {}, elicitation: { form: {} } } }
 );
+const CANCEL_ME = 'cancel this call while it waits for me';
+let cancelling = null;
 client.setRequestHandler(CreateMessageRequestSchema, async request => {
     sampling.push(request.params);
+    if (cancelling && request.params.messages[0]?.content?.text === CANCEL_ME) {
+        cancelling.abortedAt = wire.length;
+        cancelling.controller.abort('cancelled by the interop test');
+        await new Promise(r => setTimeout(r, 300));
+        setTimeout(cancelling.answered, 0); // after the SDK has sent this answer
+    }
     return {
         role: 'assistant',
         content: { type: 'text', text: 'four, said the SDK client' },
@@ -147,6 +156,13 @@ async function main() {
             }
             wire.push(message);
             dispatch(message, extra);
+        };
+        const send = transport.send.bind(transport);
+        transport.send = (message, sendOptions) => {
+            if (message.method === 'tools/call') {
+                sentCalls.push(message);
+            }
+            return send(message, sendOptions);
         };
         return {
             serverInfo: client.getServerVersion(),
@@ -264,29 +280,25 @@ async function main() {
     }
 
     await step('cancel', async () => {
-        // Abort test_tool_with_progress at its first progress notification: the SDK sends notifications/cancelled;
-        // the server must send nothing more for that request (no progress, no result) and serve the next one.
-        // Last before close: over Streamable HTTP erlmcp ends the cancelled call's stream without a response, and
-        // about a second later the SDK tries to resume it (see README); close() cuts that short.
+        // test_sampling asks this client for a sampling answer; the handler cancels the call (the SDK sends
+        // notifications/cancelled) and answers only 300 ms later. The server must then not send the call's result,
+        // and must serve the next request. Last before close: over Streamable HTTP erlmcp ends the cancelled call's
+        // stream without a response, and about a second later the SDK tries to resume it (see README).
         const controller = new AbortController();
-        let token;
-        let abortedAt;
-        const outcome = await client.callTool({ name: 'test_tool_with_progress', arguments: {} }, undefined,
-            options({
-                signal: controller.signal,
-                onprogress: () => {
-                    if (!controller.signal.aborted) {
-                        token = wireProgress[wireProgress.length - 1].progressToken;
-                        abortedAt = wire.length;
-                        controller.abort('cancelled by the interop test');
-                    }
-                }
-            })).then(result => ({ resolved: textOf(result) }), e => ({ rejected: String(e.message) }));
-        await new Promise(r => setTimeout(r, 400)); // uncancelled, the tool would have ended within ~100 ms
-        const late = abortedAt === undefined ? [] : wire.slice(abortedAt)
-            .filter(m => m.id === token || m.params?.progressToken === token);
+        const answered = new Promise(resolve => {
+            cancelling = { controller, answered: resolve };
+        });
+        const outcome = await client.callTool({ name: 'test_sampling', arguments: { prompt: CANCEL_ME } }, undefined,
+            options({ signal: controller.signal }))
+            .then(result => ({ resolved: textOf(result) }), e => ({ rejected: String(e.message) }));
+        const callId = sentCalls.filter(m => m.params?.arguments?.prompt === CANCEL_ME).map(m => m.id).pop();
+        const abortedAt = cancelling.abortedAt;
+        await Promise.race([answered, new Promise(r => setTimeout(r, 5000))]);
+        await new Promise(r => setTimeout(r, 300)); // time for a result the server should not send
+        const late = wire.slice(abortedAt).filter(m => m.id === callId);
+        cancelling = null;
         await client.ping(options());
-        return { ...outcome, token: token ?? null, late, pingAfter: true };
+        return { ...outcome, callId: callId ?? null, samplingAnswered: true, late, pingAfter: true };
     });
 
     await step('close', async () => {
