@@ -106,7 +106,7 @@ final class Call implements McpContext, ToolCall {
 
     @Override
     public String argumentsJson() {
-        return args.toString();
+        return Json.text(args);
     }
 
     @Override
@@ -122,12 +122,12 @@ final class Call implements McpContext, ToolCall {
     @Override
     public String string(String key) {
         JsonNode v = args.get(key);
-        return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString();
+        return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : Json.text(v);
     }
 
     @Override
     public String metaJson() {
-        return meta == null ? null : meta.toString();
+        return meta == null ? null : Json.text(meta);
     }
 
     // ---- McpContext
@@ -340,7 +340,7 @@ final class Call implements McpContext, ToolCall {
         }).thenApply(n -> {
             JsonNode content = n.get("content");
             return new ElicitResult(n.path("action").asText("cancel"), Json.toMap(content),
-                    content == null || content.isNull() ? null : content.toString());
+                    content == null || content.isNull() ? null : Json.text(content));
         });
     }
 

@@ -790,8 +790,8 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         String version = negotiate(requested);
         JsonNode caps = params.get("capabilities");
         JsonNode info = params.get("clientInfo");
-        s.client = clients.of(info != null && info.isObject() ? info.toString() : null,
-                caps != null && caps.isObject() ? caps.toString() : "{}");
+        s.client = clients.of(info != null && info.isObject() ? Json.text(info) : null,
+                caps != null && caps.isObject() ? Json.text(caps) : "{}");
         s.version = version;
         s.initialized = true;
         persist(s);
@@ -1313,7 +1313,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
         JsonNode a = params.get("arguments");
         if (a != null && a.isObject()) {
             a.fields().forEachRemaining(f -> args.put(f.getKey(), f.getValue().isValueNode()
-                    ? f.getValue().asText() : f.getValue().toString()));
+                    ? f.getValue().asText() : Json.text(f.getValue())));
         } else if (a != null && !a.isNull()) {
             throw McpException.invalidParams("Invalid params: arguments must be an object");
         }

@@ -62,6 +62,14 @@ final class Json {
         return new String(bytes(w), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * @return {@code node} as compact JSON text, like {@link JsonNode#toString()}, but with this mapper's buffers
+     *         ({@code toString()} keeps per-thread buffers alive)
+     */
+    static String text(JsonNode node) {
+        return string(g -> g.writeTree(node));
+    }
+
     static JsonNode tree(String json) {
         try {
             return MAPPER.readTree(json);
