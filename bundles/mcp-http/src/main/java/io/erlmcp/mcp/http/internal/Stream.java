@@ -175,6 +175,10 @@ final class Stream implements MessageChannel {
                 w.end();
                 return true;
             }
+            if (events.isEmpty()) {
+                // Nothing to replay: start the response now, not at the next event, so the client knows it is back.
+                w.comment("resumed");
+            }
             previous = live;
             live = w;
         }

@@ -449,6 +449,36 @@ class McpHttpHandlerTest {
     }
 
     @Test
+    void aResumedStreamAnswersAtOnceEvenWhenNothingNewIsStoredYet() throws Exception {
+        stop();
+        start(Settings.DEFAULTS.withKeepAliveMillis(60_000)); // no keep-alive comment comes to the rescue
+        String session = initialize("2025-11-25");
+        // A POST answered with SSE (priming event, then progress), whose result comes 3 s later; the client drops
+        // the connection after the progress, as a cut network would.
+        HttpResponse<InputStream> post = http.send(post("{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"slow\","
+                + "\"params\":{\"millis\":3000}}", session).build(), HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader lines = new BufferedReader(new InputStreamReader(post.body(), StandardCharsets.UTF_8));
+        StringBuilder head = new StringBuilder();
+        for (int blank = 0; blank < 2;) {
+            String line = lines.readLine();
+            head.append(line).append('\n');
+            blank += line.isEmpty() ? 1 : 0;
+        }
+        post.body().close();
+        String progressId = events(head.toString()).get(1).id();
+
+        long start = System.nanoTime();
+        HttpResponse<InputStream> resumed = http.send(get(session).header("Last-Event-ID", progressId).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        long headersMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(resumed.statusCode()).isEqualTo(200);
+        assertThat(headersMillis).as("the response starts before the next event (the result, 3 s on)")
+                .isLessThan(2000);
+        List<Event> rest = events(new String(resumed.body().readAllBytes(), StandardCharsets.UTF_8));
+        assertThat(rest).singleElement().satisfies(e -> assertThat(json(e.data()).path("id").asInt()).isEqualTo(12));
+    }
+
+    @Test
     void resumptionSurvivesAReloadOfTheTransportBecauseTheStoreIsAService() throws Exception {
         String session = initialize("2025-11-25");
         String primingId = events(send(post(request(10, "reconnect"), session)).body()).get(0).id();
