@@ -60,8 +60,7 @@ function transportFor() {
                     env[k] = v;
                 }
             }
-            const t = new StdioClientTransport({ command: target, args: ['stdio'], env, stderr: 'pipe' });
-            return t;
+            return new StdioClientTransport({ command: target, args: ['stdio'], env, stderr: 'pipe' });
         }
         default:
             throw new Error(`unknown transport ${mode}: use http, sse or stdio`);
@@ -133,7 +132,11 @@ client.setNotificationHandler(LoggingMessageNotificationSchema, notification => 
 async function main() {
     const transport = transportFor();
     if (mode === 'stdio' && transport.stderr) {
-        transport.stderr.on('data', chunk => process.stderr.write(`[erlmcp stdio] ${chunk}`));
+        transport.stderr.on('data', chunk => {
+            for (const line of String(chunk).split('\n').filter(l => l.length > 0)) {
+                process.stderr.write(`[erlmcp stdio] ${line}\n`);
+            }
+        });
     }
     // The Client tells the transport the negotiated version (HTTP sends it as MCP-Protocol-Version); record it.
     const setVersion = transport.setProtocolVersion ? transport.setProtocolVersion.bind(transport) : null;
