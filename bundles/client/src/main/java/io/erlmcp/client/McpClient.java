@@ -93,6 +93,9 @@ public final class McpClient implements AutoCloseable {
 
     /** The transport ended on its own: fail what waits, tell the listeners, reconnect if asked to. */
     private void connectionLost(String reason) {
+        if (!closed && initializeResult != null) {
+            peer.refuseRequests("connection lost: " + reason); // until a reconnect's initialize succeeds
+        }
         peer.failAll("connection lost: " + reason);
         if (!closed && initializeResult != null) {
             reconnector.lost(reason);
@@ -106,6 +109,7 @@ public final class McpClient implements AutoCloseable {
         }
         open();
         handshake();
+        peer.acceptRequests();
     }
 
     private JsonNode handshake() {

@@ -39,6 +39,7 @@ public final class JsonRpcPeer {
     private final BiConsumer<String, JsonNode> notifications;
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private volatile String refusing;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "erlmcp-client-handler");
         t.setDaemon(true);
@@ -79,6 +80,10 @@ public final class JsonRpcPeer {
      * the request (except for initialize, which the spec says must not be cancelled); a late answer is dropped.
      */
     public CompletableFuture<JsonNode> requestAsync(String method, LongFunction<JsonNode> paramsForId) {
+        String refused = refusing;
+        if (refused != null && !"initialize".equals(method)) {
+            return CompletableFuture.failedFuture(new McpException(refused, null));
+        }
         long id = ids.incrementAndGet();
         JsonNode params = paramsForId.apply(id);
         ObjectNode message = NODES.objectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
@@ -156,6 +161,19 @@ public final class JsonRpcPeer {
         } catch (McpException e) {
             // The transport is gone; nothing to cancel.
         }
+    }
+
+    /**
+     * Until {@link #acceptRequests()}, every request but initialize fails at once with {@code reason}: the connection
+     * is lost and, maybe, being reopened (a request must not reach a new session before its initialize).
+     */
+    public void refuseRequests(String reason) {
+        refusing = reason;
+    }
+
+    /** Requests go out again (a reconnect's initialize succeeded). */
+    public void acceptRequests() {
+        refusing = null;
     }
 
     /** Fails every request still waiting, say because the transport closed. */
