@@ -46,6 +46,7 @@ import io.erlmcp.session.SessionStore;
 import io.erlmcp.transport.McpServerEndpoint;
 import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
+import io.erlmcp.transport.events.EventStore;
 import io.erlmcp.itests.SpiSessions;
 
 /**
@@ -59,6 +60,7 @@ class EngineReloadSessionIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ENGINE = "io.erlmcp.engine";
+    private static final String MCP_HTTP = "io.erlmcp.mcp.http";
 
     @InjectBundleContext
     BundleContext context;
@@ -181,6 +183,169 @@ class EngineReloadSessionIT {
                 .isEqualTo(404);
     }
 
+    /**
+     * Issue 4: the SSE events of a Streamable HTTP session live in the node bundle's {@link EventStore} service,
+     * not in the transport, so a client resumes its stream with {@code Last-Event-ID} after the transport bundle
+     * is updated and refreshed: the event sent before the reload is replayed by the new transport instance.
+     */
+    @Test
+    void aStreamableHttpClientResumesItsSseStreamAfterATransportReload(
+            @InjectService(timeout = 10_000) ConfigurationAdmin configAdmin,
+            @InjectService(timeout = 10_000) EventStore events) throws Exception {
+        int port = httpPort(configAdmin);
+        HttpResponse<String> init = post(port, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"itest-resume\",\"version\":\"1\"}}}");
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertThat(post(port, id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").statusCode())
+                .isEqualTo(202);
+        Object storeService = context.getServiceReference(EventStore.class).getProperty(Constants.SERVICE_ID);
+
+        // The standalone GET stream: its priming event, then a notification the client receives.
+        SseLines stream = SseLines.open(port, id, null);
+        Bundle tool = null;
+        try {
+            assertThat(stream.status()).isEqualTo(200);
+            String primingId = stream.nextId();
+            tool = TestBundles.install(context, TestBundles.toolBundle(
+                    Files.createTempDirectory("itest-resume").resolve("greeting.jar"),
+                    "io.erlmcp.itests.fixture.resume.greeting", "itest.resume.greeting", GreetingTool.class));
+            tool.start(); // the engine tells the session: notifications/tools/list_changed
+            String[] changed = stream.nextEvent("notifications/tools/list_changed");
+
+            Bundle transport = bundle(MCP_HTTP);
+            BundleRevision revisionBefore = transport.adapt(BundleRevision.class);
+            updateAndRefresh(transport);
+            assertThat(transport.adapt(BundleRevision.class)).isNotSameAs(revisionBefore);
+            assertThat(context.getServiceReference(EventStore.class).getProperty(Constants.SERVICE_ID))
+                    .as("the event store (node bundle) is untouched by the transport refresh").isEqualTo(storeService);
+
+            // The client lost its stream and resumes from the priming event on the new transport instance: the
+            // notification it missed (as far as the server knows) is replayed, with the same id.
+            SseLines resumed = null;
+            List<String> seen = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                try {
+                    resumed = SseLines.open(port, id, primingId);
+                } catch (java.io.IOException notListening) {
+                    seen.add(notListening.toString());
+                    Thread.sleep(50);
+                    continue;
+                }
+                if (resumed.status() == 200) {
+                    break;
+                }
+                seen.add(resumed.status() + " " + resumed.body());
+                resumed.close();
+                resumed = null;
+                Thread.sleep(50);
+            }
+            assertThat(resumed).as("resumed GET; before: %s", seen).isNotNull();
+            try {
+                assertThat(seen).noneMatch(r -> r.contains("Last-Event-ID") || r.contains("Session not found"));
+                String[] replayed = resumed.nextEvent("notifications/tools/list_changed");
+                assertThat(replayed[0]).as("the replayed event keeps its id").isEqualTo(changed[0]);
+            } finally {
+                resumed.close();
+            }
+            // DELETE ends the session and its events.
+            HttpResponse<String> delete = HttpClient.newHttpClient().send(HttpRequest.newBuilder(mcp(port))
+                    .header("Mcp-Session-Id", id).header("MCP-Protocol-Version", "2025-11-25").DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(delete.statusCode()).isEqualTo(200);
+            assertThat(events.streamOf(id, changed[0])).isEmpty();
+        } finally {
+            stream.close();
+            if (tool != null) {
+                tool.uninstall();
+            }
+        }
+    }
+
+    /** The lines of one SSE answer to a GET, read on a thread of their own so that a wait can time out. */
+    private static final class SseLines implements AutoCloseable {
+        private final HttpResponse<java.util.stream.Stream<String>> response;
+        private final java.util.concurrent.BlockingQueue<String> lines =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Thread reader;
+
+        private SseLines(HttpResponse<java.util.stream.Stream<String>> response) {
+            this.response = response;
+            this.reader = new Thread(() -> {
+                try {
+                    response.body().forEach(lines::add);
+                } catch (RuntimeException closed) {
+                    // the stream ended
+                }
+            }, "itest-sse-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static SseLines open(int port, String sessionId, String lastEventId) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(mcp(port)).header("Accept", "text/event-stream")
+                    .header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", "2025-11-25").GET();
+            if (lastEventId != null) {
+                b.header("Last-Event-ID", lastEventId);
+            }
+            return new SseLines(HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofLines()));
+        }
+
+        int status() {
+            return response.statusCode();
+        }
+
+        /** @return what arrived within a second (for an error answer's body) */
+        String body() throws InterruptedException {
+            StringBuilder sb = new StringBuilder();
+            String line;
+            while ((line = lines.poll(1, TimeUnit.SECONDS)) != null) {
+                sb.append(line);
+            }
+            return sb.toString();
+        }
+
+        /** @return the id of the next event that has one */
+        String nextId() throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null && line.startsWith("id:")) {
+                    return line.substring(3).strip();
+                }
+            }
+            throw new AssertionError("no SSE event id within 10 s");
+        }
+
+        /** @return {id, data} of the next event whose data contains {@code text} */
+        String[] nextEvent(String text) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 10_000;
+            String id = null;
+            while (System.currentTimeMillis() < deadline) {
+                String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (line == null) {
+                    continue;
+                }
+                if (line.startsWith("id:")) {
+                    id = line.substring(3).strip();
+                } else if (line.startsWith("data:") && line.contains(text)) {
+                    return new String[] {id, line.substring(5).strip()};
+                } else if (line.isEmpty()) {
+                    id = null;
+                }
+            }
+            throw new AssertionError("no SSE event with " + text + " within 10 s");
+        }
+
+        @Override
+        public void close() {
+            response.body().close();
+            reader.interrupt();
+        }
+    }
+
     /** @return the port of the node's HTTP server: the configured one, or a free one configured now */
     private static int httpPort(ConfigurationAdmin configAdmin) throws Exception {
         Configuration configuration = configAdmin.getConfiguration("io.erlmcp.http", "?");
@@ -241,15 +406,19 @@ class EngineReloadSessionIT {
     }
 
     private Bundle engineBundle() {
+        return bundle(ENGINE);
+    }
+
+    private Bundle bundle(String symbolicName) {
         for (Bundle b : context.getBundles()) {
-            if (ENGINE.equals(b.getSymbolicName())) {
+            if (symbolicName.equals(b.getSymbolicName())) {
                 return b;
             }
         }
-        throw new AssertionError("no " + ENGINE + " bundle");
+        throw new AssertionError("no " + symbolicName + " bundle");
     }
 
-    /** Updates the engine bundle from its own jar (a new revision) and refreshes it, as a reload does. */
+    /** Updates a bundle from its own jar (a new revision) and refreshes it, as a reload does. */
     private void updateAndRefresh(Bundle engine) throws Exception {
         String location = engine.getLocation();
         String url = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
@@ -264,7 +433,7 @@ class EngineReloadSessionIT {
                         refreshed.countDown();
                     }
                 });
-        assertThat(refreshed.await(20, TimeUnit.SECONDS)).as("refresh of " + ENGINE).isTrue();
+        assertThat(refreshed.await(20, TimeUnit.SECONDS)).as("refresh of " + engine.getSymbolicName()).isTrue();
         assertThat(engine.getState()).isEqualTo(Bundle.ACTIVE);
     }
 
