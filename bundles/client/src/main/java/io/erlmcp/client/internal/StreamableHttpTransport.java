@@ -21,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,6 +56,8 @@ public final class StreamableHttpTransport implements ClientTransport {
 
     /** A GET stream that stayed open this long counts as a success even without events (an idle proxy cut it). */
     private static final Duration STABLE_GET_STREAM = Duration.ofSeconds(10);
+
+    private static final long PAUSE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** What a reconnection attempt came to. */
     private enum Attempt { NEW_EVENTS, NOTHING_NEW }
@@ -271,7 +275,7 @@ public final class StreamableHttpTransport implements ClientTransport {
                         + " reconnection attempt(s) with Last-Event-ID " + last);
                 return;
             }
-            if (!pause(reconnect.delay(attempt, stream.retryMillis))) {
+            if (!pause(reconnect.delay(attempt, stream.retryMillis), stream::done)) {
                 return;
             }
             attempt++;
@@ -347,7 +351,7 @@ public final class StreamableHttpTransport implements ClientTransport {
             if (closed || attempt >= reconnect.maxAttempts()) {
                 return;
             }
-            if (!pause(reconnect.delay(attempt, stream.retryMillis))) {
+            if (!pause(reconnect.delay(attempt, stream.retryMillis), () -> closed || sessionEnded.get())) {
                 return;
             }
             attempt++;
@@ -427,15 +431,21 @@ public final class StreamableHttpTransport implements ClientTransport {
         }
     }
 
-    /** Sleeps before a reconnection; false when the transport closed meanwhile. */
-    private boolean pause(Duration delay) {
+    /**
+     * Sleeps before a reconnection, in short slices so that a stream given up meanwhile (its request cancelled, the
+     * transport closed) does not hold its thread for a long {@code retry}; false when {@code stop} came true.
+     */
+    private boolean pause(Duration delay, BooleanSupplier stop) {
+        long end = System.nanoTime() + delay.toNanos();
         try {
-            Thread.sleep(delay.toMillis());
+            for (long left = delay.toNanos(); left > 0 && !stop.getAsBoolean(); left = end - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, PAUSE_SLICE_NANOS));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        return !closed;
+        return !stop.getAsBoolean();
     }
 
     private void deliver(JsonNode message) {
