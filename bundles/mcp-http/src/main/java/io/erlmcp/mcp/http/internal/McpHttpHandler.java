@@ -265,8 +265,10 @@ public final class McpHttpHandler extends Handler.Abstract {
             }
         }
         if (!inbound.hasRequests()) {
-            session.session.receive(inbound, session.unrelated());
+            // Accepted before it is handled (as mcp-sse does): handling an answer to a server request runs what it
+            // unblocks on this thread (a tool's continuation, writing its result), which the client must not wait for.
             exchange.json(202, new byte[0]);
+            session.session.receive(inbound, session.unrelated());
             return;
         }
         Stream stream = session.post(inbound.isBatch(), exchange);
