@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,7 +23,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * One release node for one test class: {@code bin/erlmcp start} with a fresh ERLMCP_BASE, free ports and the
  * examples feature; {@link #close()} stops it. {@link #withTcpTls()} prepares the instance directory for a TLS
- * TCP listener first.
+ * TCP listener first; {@link #withHttps()} turns on the HTTPS/WSS listener through the environment.
  */
 final class NodeUnderTest implements AutoCloseable {
 
@@ -31,16 +32,17 @@ final class NodeUnderTest implements AutoCloseable {
 
     final Path home;
     final Path base;
-    final Map<String, String> env;
+    Map<String, String> env;
     final int httpPort;
     final int tcpPort;
     private int tlsPort = -1;
+    private int httpsPort = -1;
     private Path keystore;
 
     private NodeUnderTest() throws IOException {
         home = ReleaseNode.home();
         httpPort = ReleaseNode.freePort();
-        env = ReleaseNode.env(httpPort);
+        env = new HashMap<>(ReleaseNode.env(httpPort));
         base = Path.of(env.get("ERLMCP_BASE"));
         tcpPort = Integer.parseInt(env.get("ERLMCP_TCP_PORT"));
     }
@@ -68,11 +70,28 @@ final class NodeUnderTest implements AutoCloseable {
         return node.boot();
     }
 
+    /**
+     * A node with the HTTPS/WSS listener of {@code etc/io.erlmcp.http.cfg} on a free port (ERLMCP_HTTPS_PORT,
+     * ERLMCP_TLS_KEYSTORE and ERLMCP_TLS_KEYSTORE_PASSWORD, a keytool keystore in the instance directory).
+     */
+    static NodeUnderTest withHttps() throws Exception {
+        NodeUnderTest node = new NodeUnderTest();
+        node.keystore = keystore(node.base.resolve("https.p12"));
+        node.httpsPort = ReleaseNode.freePort();
+        node.env.put("ERLMCP_HTTPS_PORT", String.valueOf(node.httpsPort));
+        node.env.put("ERLMCP_TLS_KEYSTORE", node.keystore.toString());
+        node.env.put("ERLMCP_TLS_KEYSTORE_PASSWORD", KEYSTORE_PASSWORD);
+        return node.boot();
+    }
+
     private NodeUnderTest boot() throws Exception {
         assertThat(ReleaseNode.run(home, env, "start", 120)).as("bin/erlmcp start").isZero();
         awaitListening(tcpPort);
         if (tlsPort > 0) {
             awaitListening(tlsPort);
+        }
+        if (httpsPort > 0) {
+            awaitListening(httpsPort);
         }
         return this;
     }
@@ -81,12 +100,17 @@ final class NodeUnderTest implements AutoCloseable {
         return URI.create(scheme + "://127.0.0.1:" + httpPort + path);
     }
 
+    /** {@code scheme://127.0.0.1:<https port>path} ({@link #withHttps()} only). */
+    URI secureUri(String scheme, String path) {
+        return URI.create(scheme + "://127.0.0.1:" + httpsPort + path);
+    }
+
     /** The TLS TCP listener's port ({@link #withTcpTls()} only). */
     int tlsPort() {
         return tlsPort;
     }
 
-    /** A client context that trusts exactly the node's self-signed certificate ({@link #withTcpTls()} only). */
+    /** A client context that trusts exactly the node's self-signed certificate (TCP TLS or HTTPS nodes). */
     SSLContext trustingContext() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
