@@ -65,14 +65,19 @@ public final class LegacySseTransport implements ClientTransport {
     }
 
     @Override
-    public synchronized void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
-        if (closed) {
-            throw new IOException("transport closed");
-        }
-        if (current != null) {
-            current.close();
+    public void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
+        Connection old;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("transport closed");
+            }
+            old = current;
             current = null;
         }
+        if (old != null) {
+            old.close();
+        }
+        // Waiting for the endpoint event runs without the lock: a send meanwhile fails at once ("not connected").
         Connection c = new Connection(inbound, ended);
         HttpRequest.Builder get = HttpRequest.newBuilder(sseEndpoint).header("Accept", "text/event-stream");
         headers.forEach(get::header);
@@ -97,7 +102,13 @@ public final class LegacySseTransport implements ClientTransport {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        current = c;
+        synchronized (this) {
+            if (closed) {
+                c.close();
+                throw new IOException("transport closed");
+            }
+            current = c;
+        }
     }
 
     @Override

@@ -61,16 +61,28 @@ public final class TcpTransport implements ClientTransport {
     }
 
     @Override
-    public synchronized void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
-        if (closed) {
-            throw new IOException("transport closed");
-        }
-        if (current != null) {
-            current.close();
+    public void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
+        Connection old;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("transport closed");
+            }
+            old = current;
             current = null;
         }
-        current = new Connection(connect(), inbound, ended);
-        current.startReading();
+        if (old != null) {
+            old.close();
+        }
+        // Connect without the lock: a send meanwhile fails at once ("not connected") instead of waiting for it.
+        Connection c = new Connection(connect(), inbound, ended);
+        synchronized (this) {
+            if (closed) {
+                c.close();
+                throw new IOException("transport closed");
+            }
+            current = c;
+        }
+        c.startReading();
     }
 
     @Override

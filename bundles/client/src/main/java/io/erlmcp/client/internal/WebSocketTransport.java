@@ -66,14 +66,19 @@ public final class WebSocketTransport implements ClientTransport {
     }
 
     @Override
-    public synchronized void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
-        if (closed) {
-            throw new IOException("transport closed");
-        }
-        if (current != null) {
-            current.close();
+    public void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
+        Connection old;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("transport closed");
+            }
+            old = current;
             current = null;
         }
+        if (old != null) {
+            old.close();
+        }
+        // The handshake runs without the lock: a send meanwhile fails at once ("not connected").
         Connection c = new Connection(inbound, ended);
         WebSocket.Builder b = http.newWebSocketBuilder().subprotocols(SUBPROTOCOL).connectTimeout(TIMEOUT);
         headers.forEach(b::header);
@@ -101,7 +106,13 @@ public final class WebSocketTransport implements ClientTransport {
             throw new IOException(endpoint + " selected subprotocol " + selected + ", not " + SUBPROTOCOL);
         }
         c.ws = ws;
-        current = c;
+        synchronized (this) {
+            if (closed) {
+                c.close();
+                throw new IOException("transport closed");
+            }
+            current = c;
+        }
     }
 
     @Override
@@ -184,12 +195,19 @@ public final class WebSocketTransport implements ClientTransport {
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             end("the server closed the WebSocket (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
+            // Answer the close frame, then let the connection go.
+            if (webSocket.isOutputClosed()) {
+                webSocket.abort();
+            } else {
+                webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((v, e) -> webSocket.abort());
+            }
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
             end("the WebSocket failed: " + error);
+            webSocket.abort();
         }
 
         void send(String json) throws IOException {
