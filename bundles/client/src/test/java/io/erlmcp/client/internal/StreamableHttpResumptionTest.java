@@ -328,6 +328,33 @@ class StreamableHttpResumptionTest {
     }
 
     @Test
+    void theGetStreamForgetsAnIdTheServerRefusesAndGivesUpAfterTheBoundOnFailures() throws Exception {
+        script = new Script() {
+            @Override
+            public void post(HttpExchange ex, JsonNode call) throws IOException {
+                json(ex, "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":{}}");
+            }
+
+            @Override
+            public void get(HttpExchange ex, String last) throws IOException {
+                if (gets.size() == 1) {
+                    event(sse(ex), "id: g-1\ndata:");
+                } else {
+                    status(ex, last != null ? 400 : 503); // the id is unknown; then the server is in trouble
+                }
+            }
+        };
+        connect(fast(3));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (gets.size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(300); // longer than the policy's longest pause: nothing more comes
+        assertThat(gets).containsExactly("GET", "GET Last-Event-ID=g-1", "GET", "GET");
+        client.ping(); // requests still work without the GET stream
+    }
+
+    @Test
     void cancellingTheFutureSendsNotificationsCancelledAndTheLateAnswerIsDropped() throws Exception {
         CountDownLatch cancelled = new CountDownLatch(1);
         script = new Script() {
