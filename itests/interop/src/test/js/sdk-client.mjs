@@ -116,8 +116,8 @@ client.setRequestHandler(ElicitRequestSchema, async request => {
     return { action: 'accept', content: { username: 'ada', email: 'ada@example.com' } };
 });
 // Protocol-level troubles the SDK does not throw (say, a progress notification for a finished request).
-// Errors once close() began are kept apart: close() aborts what is still in flight (over Streamable HTTP, say, the
-// POST that carried the elicitation answer when erlmcp answers its 202 after the tool's result).
+// Errors once close() began are kept apart: close() aborts what is still in flight (say, the resumption the SDK
+// schedules over Streamable HTTP after the cancelled call's stream ended).
 report.clientErrors = [];
 report.closeErrors = [];
 let closing = false;
