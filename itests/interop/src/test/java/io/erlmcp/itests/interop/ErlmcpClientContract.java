@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
@@ -346,7 +347,7 @@ abstract class ErlmcpClientContract {
     }
 
     /** Polls {@code value} every 20 ms until {@code done} holds, at most 5 s; returns the last value. */
-    private static <T> T await(Supplier<T> value, java.util.function.Predicate<T> done) throws InterruptedException {
+    private static <T> T await(Supplier<T> value, Predicate<T> done) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         T v = value.get();
         while (!done.test(v) && System.nanoTime() < deadline) {
