@@ -313,6 +313,7 @@ public final class StreamableHttpTransport implements ClientTransport {
     private void listen() {
         SseStream stream = new SseStream(null);
         int attempt = 0;
+        boolean streamed = false;
         while (!closed && !sessionEnded.get()) {
             HttpRequest.Builder b = request().header("Accept", EVENT_STREAM);
             String last = stream.lastEventId;
@@ -324,6 +325,7 @@ public final class StreamableHttpTransport implements ClientTransport {
                         HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 if (status == 200 && isEventStream(response)) {
+                    streamed = true;
                     long opened = System.nanoTime();
                     if (readCounting(stream, response) == Attempt.NEW_EVENTS
                             || System.nanoTime() - opened >= STABLE_GET_STREAM.toNanos()) {
@@ -331,8 +333,9 @@ public final class StreamableHttpTransport implements ClientTransport {
                     }
                 } else {
                     drain(response);
-                    if (status == 405) {
-                        return; // the server offers no GET stream
+                    if (status == 405 || status == 404 && !streamed) {
+                        // The server offers no GET stream (some answer 404 for a method they do not route).
+                        return;
                     } else if (status == 404) {
                         sessionGone("the server ended the session (HTTP 404 on the GET stream)");
                         return;

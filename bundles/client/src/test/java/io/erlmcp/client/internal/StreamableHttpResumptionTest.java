@@ -355,6 +355,28 @@ class StreamableHttpResumptionTest {
     }
 
     @Test
+    void a404ToTheFirstGetMeansNoGetStreamNotAnEndedSession() throws Exception {
+        CountDownLatch refused = new CountDownLatch(1);
+        script = new Script() {
+            @Override
+            public void post(HttpExchange ex, JsonNode call) throws IOException {
+                json(ex, "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":{\"content\":[]}}");
+            }
+
+            @Override
+            public void get(HttpExchange ex, String last) throws IOException {
+                status(ex, 404); // a server without a GET route
+                refused.countDown();
+            }
+        };
+        connect(fast(3));
+        assertThat(refused.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(100);
+        assertThat(client.callTool("t", "{}").path("content").isArray()).isTrue();
+        assertThat(gets).containsExactly("GET");
+    }
+
+    @Test
     void cancellingTheFutureSendsNotificationsCancelledAndTheLateAnswerIsDropped() throws Exception {
         CountDownLatch cancelled = new CountDownLatch(1);
         script = new Script() {
