@@ -43,7 +43,8 @@ import io.erlmcp.client.SseReconnectPolicy;
  * A POST's stream that ends before its response (the server closed it after a priming event, or the network cut
  * it) is resumed with GET + {@code Last-Event-ID} after the server's {@code retry} delay, with backoff and a bound
  * on attempts ({@link SseReconnectPolicy}); events whose id was seen already are dropped, so each message arrives
- * once. The GET stream is reopened the same way whenever it drops (404: the session is gone, reported as ended).
+ * once. The GET stream is reopened the same way whenever it drops (a 404 once it has worked: the session is gone,
+ * reported as ended).
  * A request is never POSTed twice. A request the client cancelled ({@code notifications/cancelled}) is not resumed.
  */
 public final class StreamableHttpTransport implements ClientTransport {
