@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,15 +35,19 @@ final class StdioConnection implements MessageChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(StdioConnection.class);
     private static final byte[] END = new byte[0];
-    /** How long a sender waits for room in the output queue before the message is dropped. */
-    private static final long OFFER_SECONDS = 30;
+    /** Messages waiting for stdout, at most (the byte bound usually comes first). */
+    private static final int QUEUE_MAX_MESSAGES = 10_000;
+    static final long DEFAULT_QUEUE_MAX_BYTES = 8L << 20;
 
     private final InputStream in;
     private final OutputStream out;
     private final int maxLineBytes;
     private final long engineWaitMillis;
     private final Runnable onEof;
-    private final BlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>(10_000);
+    private final long queueMaxBytes;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final BlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>(QUEUE_MAX_MESSAGES);
     private final Thread reader;
     private final Thread writer;
     private final Object engineLock = new Object();
@@ -56,9 +62,21 @@ final class StdioConnection implements MessageChannel {
     /**
      * @param engineWaitMillis how long a line waits for an engine (and for {@link #ready()}) before it is refused
      *                         (without an engine) or served anyway
-     * @param onEof runs once after stdin ended and the last queued message was written
+     * @param onEof runs once after stdin ended and the last queued message was written, or after the client
+     *              stopped reading stdout (more than {@code queueMaxBytes} waiting)
      */
     StdioConnection(InputStream in, OutputStream out, int maxLineBytes, long engineWaitMillis, Runnable onEof) {
+        this(in, out, maxLineBytes, engineWaitMillis, DEFAULT_QUEUE_MAX_BYTES, onEof);
+    }
+
+    /**
+     * @param queueMaxBytes bytes of outgoing messages that may wait for stdout; a message that would pass it
+     *                      ends the session as if stdin had ended, instead of buffering without bound or
+     *                      blocking the engine's thread
+     */
+    StdioConnection(InputStream in, OutputStream out, int maxLineBytes, long engineWaitMillis, long queueMaxBytes,
+            Runnable onEof) {
+        this.queueMaxBytes = queueMaxBytes;
         this.in = in;
         this.out = out;
         this.maxLineBytes = maxLineBytes;
@@ -168,14 +186,31 @@ final class StdioConnection implements MessageChannel {
                 json[i] = ' ';
             }
         }
-        try {
-            if (!outbox.offer(json, OFFER_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("stdout is not being read; dropped a {}", kind);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.warn("Interrupted while queueing a {} for stdout; dropped it", kind);
+        // Never blocks the sender (an engine thread): a client that stops reading ends the session instead.
+        if (queuedBytes.addAndGet(json.length) > queueMaxBytes || !outbox.offer(json)) {
+            queuedBytes.addAndGet(-json.length);
+            overflow(kind);
         }
+    }
+
+    /** stdout is not being read: end the session and report the end, like the end of stdin (off this thread). */
+    private void overflow(MessageKind kind) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.error("stdout is not being read (more than {} bytes or {} messages waiting); dropped a {} and ended the"
+                + " stdio session", queueMaxBytes, QUEUE_MAX_MESSAGES, kind);
+        open = false;
+        outbox.clear();
+        queuedBytes.set(0);
+        outbox.offer(END);
+        Thread end = new Thread(() -> {
+            closeSession();
+            reader.interrupt();
+            onEof.run();
+        }, "erlmcp-stdio-overflow");
+        end.setDaemon(true);
+        end.start();
     }
 
     @Override
@@ -276,7 +311,7 @@ final class StdioConnection implements MessageChannel {
     }
 
     private void endOfInput() {
-        boolean wasOpen = open;
+        boolean wasOpen = open && ended.compareAndSet(false, true);
         open = false;
         closeSession();
         outbox.offer(END);
@@ -300,6 +335,7 @@ final class StdioConnection implements MessageChannel {
                 out.write(message);
                 out.write('\n');
                 out.flush();
+                queuedBytes.addAndGet(-message.length);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

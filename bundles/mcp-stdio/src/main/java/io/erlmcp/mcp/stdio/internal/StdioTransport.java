@@ -55,6 +55,10 @@ public final class StdioTransport {
 
         @AttributeDefinition(name = "Stop on EOF", description = "Stop the framework when stdin ends")
         boolean stop_on_eof() default true;
+
+        @AttributeDefinition(name = "Output queue", description = "Bytes of messages that may wait for the client "
+                + "to read stdout; more ends the session as if stdin had ended (the process exits with stop_on_eof)")
+        long queue_max_bytes() default StdioConnection.DEFAULT_QUEUE_MAX_BYTES;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StdioTransport.class);
@@ -76,8 +80,12 @@ public final class StdioTransport {
             throw new IllegalArgumentException("io.erlmcp.mcp.stdio engine_wait_seconds must not be negative, not "
                     + config.engine_wait_seconds());
         }
+        if (config.queue_max_bytes() <= 0) {
+            throw new IllegalArgumentException("io.erlmcp.mcp.stdio queue_max_bytes must be positive, not "
+                    + config.queue_max_bytes());
+        }
         connection = new StdioConnection(in, out, config.max_line_bytes(),
-                TimeUnit.SECONDS.toMillis(config.engine_wait_seconds()), () -> {
+                TimeUnit.SECONDS.toMillis(config.engine_wait_seconds()), config.queue_max_bytes(), () -> {
             if (stop) {
                 stopFramework(context);
             }

@@ -87,6 +87,14 @@ class StdioConnectionTest {
         return JSON.readTree(line);
     }
 
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void opensOneSessionAndAnswersLineByLine() throws Exception {
         write("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}\n");
@@ -198,6 +206,37 @@ class StdioConnectionTest {
             assertThat(JSON.readTree(output.readLine()).path("id").asInt()).isEqualTo(12);
         } finally {
             late.stop();
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingStdoutEndsTheSessionWithoutBlockingTheSender() throws Exception {
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        PipedOutputStream input = new PipedOutputStream(in);
+        PipedInputStream unread = new PipedInputStream(1024); // nobody reads it: the writer blocks at once
+        CountDownLatch ended = new CountDownLatch(1);
+        StdioConnection stuck = new StdioConnection(in, new PipedOutputStream(unread), 200, 1_000, 8 * 1024,
+                ended::countDown);
+        stuck.endpoint(engine);
+        stuck.ready();
+        stuck.start();
+        try {
+            input.write("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
+            input.flush();
+            await(() -> !engine.opened.isEmpty(), "a session");
+            byte[] message = ("{\"jsonrpc\":\"2.0\",\"method\":\"n\",\"params\":{\"pad\":\"" + "x".repeat(1_000)
+                    + "\"}}").getBytes(StandardCharsets.UTF_8);
+            long start = System.nanoTime();
+            for (int i = 0; i < 50; i++) { // 50 KB: past the 8 KiB bound plus the pipe
+                stuck.send(message.clone(), MessageKind.NOTIFICATION);
+            }
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("sends never wait")
+                    .isLessThan(2_000);
+            assertThat(ended.await(5, TimeUnit.SECONDS)).as("the end is reported (the node stops)").isTrue();
+            assertThat(stuck.isOpen()).isFalse();
+            await(() -> engine.opened.get(0).closed, "session closed");
+        } finally {
+            stuck.stop();
         }
     }
 
