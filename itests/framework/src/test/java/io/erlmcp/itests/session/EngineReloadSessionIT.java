@@ -265,7 +265,7 @@ class EngineReloadSessionIT {
     }
 
     /** The lines of one SSE answer to a GET, read on a thread of their own so that a wait can time out. */
-    private static final class SseLines implements AutoCloseable {
+    static final class SseLines implements AutoCloseable {
         private final HttpResponse<java.util.stream.Stream<String>> response;
         private final java.util.concurrent.BlockingQueue<String> lines =
                 new java.util.concurrent.LinkedBlockingQueue<>();
@@ -347,7 +347,7 @@ class EngineReloadSessionIT {
     }
 
     /** @return the port of the node's HTTP server: the configured one, or a free one configured now */
-    private static int httpPort(ConfigurationAdmin configAdmin) throws Exception {
+    static int httpPort(ConfigurationAdmin configAdmin) throws Exception {
         Configuration configuration = configAdmin.getConfiguration("io.erlmcp.http", "?");
         Dictionary<String, Object> current = configuration.getProperties();
         Object configured = current == null ? null : current.get("port");
@@ -380,7 +380,7 @@ class EngineReloadSessionIT {
         return URI.create("http://127.0.0.1:" + port + "/mcp");
     }
 
-    private static HttpResponse<String> post(int port, String sessionId, String body) throws Exception {
+    static HttpResponse<String> post(int port, String sessionId, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(mcp(port)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
