@@ -196,15 +196,18 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public synchronized void forgetSession(String sessionId) {
         Session s = sessionId == null ? null : sessions.remove(sessionId);
-        if (s == null) {
-            return;
-        }
-        for (ArrayDeque<Entry> stream : s.streams.values()) {
-            for (Entry e : stream) {
-                unlink(e);
+        if (s != null) {
+            for (ArrayDeque<Entry> stream : s.streams.values()) {
+                for (Entry e : stream) {
+                    unlink(e);
+                }
             }
+            s.streams.clear();
         }
-        s.streams.clear();
+        // Sessions end now and then even when no events flow: a chance to let old ones go.
+        long now = nanoTime.getAsLong();
+        evict(now);
+        sweep(now);
     }
 
     /** @return events held (for tests) */
