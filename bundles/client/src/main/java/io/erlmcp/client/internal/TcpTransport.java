@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
@@ -151,6 +153,7 @@ public final class TcpTransport implements ClientTransport {
         private volatile boolean closing;
         private volatile String lastServerError;
         private volatile String endReason;
+        private final CountDownLatch readerDone = new CountDownLatch(1);
 
         Connection(Socket socket, Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
             this.socket = socket;
@@ -172,9 +175,24 @@ public final class TcpTransport implements ClientTransport {
                     throw new IOException("connection to " + host + ":" + port + " closed"
                             + (why == null ? "" : ": " + why));
                 }
-                out.write(json);
-                out.write('\n');
-                out.flush();
+                try {
+                    out.write(json);
+                    out.write('\n');
+                    out.flush();
+                } catch (IOException e) {
+                    // The server may have closed with a reason (its refusal line): give the reader a moment to read it.
+                    awaitReader();
+                    String why = endReason;
+                    throw why == null ? e : new IOException(e.getMessage() + ": " + why, e);
+                }
+            }
+        }
+
+        private void awaitReader() {
+            try {
+                readerDone.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -214,6 +232,7 @@ public final class TcpTransport implements ClientTransport {
                 reason = "reading from " + host + ":" + port + " failed: " + e.getMessage();
             }
             endReason = reason;
+            readerDone.countDown();
             try {
                 socket.close();
             } catch (IOException e) {

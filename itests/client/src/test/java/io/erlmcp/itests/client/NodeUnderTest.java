@@ -37,6 +37,7 @@ final class NodeUnderTest implements AutoCloseable {
     final int tcpPort;
     private int tlsPort = -1;
     private int httpsPort = -1;
+    private int limitedPort = -1;
     private Path keystore;
 
     private NodeUnderTest() throws IOException {
@@ -54,7 +55,8 @@ final class NodeUnderTest implements AutoCloseable {
 
     /**
      * A node with a second TCP listener that speaks TLS 1.3: the instance's {@code etc/} is a copy of the release's
-     * plus {@code io.erlmcp.mcp.tcp-tls.cfg} and a self-signed PKCS12 keystore made with the JDK's keytool.
+     * plus {@code io.erlmcp.mcp.tcp-tls.cfg} and a self-signed PKCS12 keystore made with the JDK's keytool. A third,
+     * plain listener ({@code io.erlmcp.mcp.tcp-limited.cfg}) takes one connection at most.
      */
     static NodeUnderTest withTcpTls() throws Exception {
         NodeUnderTest node = new NodeUnderTest();
@@ -67,6 +69,10 @@ final class NodeUnderTest implements AutoCloseable {
                 "port = " + node.tlsPort, "host = 127.0.0.1", "tls_keystore = " + node.keystore,
                 "tls_keystore_password = " + KEYSTORE_PASSWORD, "tls_keystore_type = PKCS12", ""),
                 StandardCharsets.UTF_8);
+        node.limitedPort = ReleaseNode.freePort();
+        Files.writeString(etc.resolve("io.erlmcp.mcp.tcp-limited.cfg"), String.join("\n",
+                "# A plain MCP TCP listener for one connection, written by the client's release tests.",
+                "port = " + node.limitedPort, "host = 127.0.0.1", "max_connections = 1", ""), StandardCharsets.UTF_8);
         return node.boot();
     }
 
@@ -93,6 +99,9 @@ final class NodeUnderTest implements AutoCloseable {
         if (httpsPort > 0) {
             awaitListening(httpsPort);
         }
+        if (limitedPort > 0) {
+            awaitListening(limitedPort);
+        }
         return this;
     }
 
@@ -103,6 +112,11 @@ final class NodeUnderTest implements AutoCloseable {
     /** {@code scheme://127.0.0.1:<https port>path} ({@link #withHttps()} only). */
     URI secureUri(String scheme, String path) {
         return URI.create(scheme + "://127.0.0.1:" + httpsPort + path);
+    }
+
+    /** The port of the plain TCP listener limited to one connection ({@link #withTcpTls()} only). */
+    int limitedPort() {
+        return limitedPort;
     }
 
     /** The TLS TCP listener's port ({@link #withTcpTls()} only). */
