@@ -117,6 +117,11 @@ public interface ClientTransport extends AutoCloseable {
         return new WebSocketTransport(endpoint, Objects.requireNonNull(tls, "tls"), Map.of());
     }
 
+    /** MCP over WebSocket with {@code headers} (say, Authorization) on the handshake. Reconnectable. */
+    static ClientTransport webSocket(URI endpoint, Map<String, String> headers) {
+        return new WebSocketTransport(endpoint, null, headers);
+    }
+
     /**
      * MCP over WebSocket with {@code headers} (say, Authorization) on the handshake; {@code tls} may be null (the
      * JDK's default trust). Reconnectable.
@@ -132,6 +137,11 @@ public interface ClientTransport extends AutoCloseable {
      */
     static ClientTransport legacySse(URI sseEndpoint) {
         return new LegacySseTransport(sseEndpoint, null, Map.of());
+    }
+
+    /** The HTTP+SSE transport with {@code headers} (say, Authorization) on the GET and every POST. Reconnectable. */
+    static ClientTransport legacySse(URI sseEndpoint, Map<String, String> headers) {
+        return new LegacySseTransport(sseEndpoint, null, headers);
     }
 
     /**

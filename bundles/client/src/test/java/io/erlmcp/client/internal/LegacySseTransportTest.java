@@ -162,7 +162,7 @@ class LegacySseTransportTest {
         URI sse = serve();
         endpointFor = id -> "messages?sessionId=" + id;
         List<String> progress = new CopyOnWriteArrayList<>();
-        client = McpClient.builder(ClientTransport.legacySse(sse, null, Map.of("Authorization", "Bearer t0k")))
+        client = McpClient.builder(ClientTransport.legacySse(sse, Map.of("Authorization", "Bearer t0k")))
                 .notificationListener((m, p) -> progress.add(m)).build();
         client.initialize();
         JsonNode result = client.callTool("echo", "{\"message\":\"over sse, with a comma\"}");

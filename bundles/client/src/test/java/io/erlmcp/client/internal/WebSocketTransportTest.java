@@ -76,7 +76,7 @@ class WebSocketTransportTest {
     void offersMcpSendsHeadersAndJoinsFragmentedMessages() throws Exception {
         URI uri = start("mcp", 101, mcp(false));
         List<String> progress = new CopyOnWriteArrayList<>();
-        client = McpClient.builder(ClientTransport.webSocket(uri, null, Map.of("Authorization", "Bearer t0k")))
+        client = McpClient.builder(ClientTransport.webSocket(uri, Map.of("Authorization", "Bearer t0k")))
                 .notificationListener((m, p) -> progress.add(m)).build();
         client.initialize();
         String big = "x".repeat(100_000) + " \u00e9\u4e2d";
