@@ -62,8 +62,9 @@ final class StdioConnection implements MessageChannel {
     /**
      * @param engineWaitMillis how long a line waits for an engine (and for {@link #ready()}) before it is refused
      *                         (without an engine) or served anyway
-     * @param onEof runs once after stdin ended and the last queued message was written, or after the client
-     *              stopped reading stdout (more than {@code queueMaxBytes} waiting)
+     * @param onEof runs once after stdin ended and the last queued message was written, after writing stdout
+     *              failed (the client closed it), or after the client stopped reading stdout (more than
+     *              {@code queueMaxBytes} waiting)
      */
     StdioConnection(InputStream in, OutputStream out, int maxLineBytes, long engineWaitMillis, Runnable onEof) {
         this(in, out, maxLineBytes, engineWaitMillis, DEFAULT_QUEUE_MAX_BYTES, onEof);
@@ -341,8 +342,14 @@ final class StdioConnection implements MessageChannel {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.warn("Writing stdout failed; ending the stdio session", e);
+            // The client is gone (it closed our stdout): report the end as for the end of stdin, which may never
+            // come, so that the process exits (stop.on.eof) instead of living on without a client.
+            boolean report = open && ended.compareAndSet(false, true);
             open = false;
             closeSession();
+            if (report) {
+                onEof.run();
+            }
         }
     }
 

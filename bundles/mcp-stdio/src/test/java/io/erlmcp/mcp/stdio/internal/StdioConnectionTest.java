@@ -241,6 +241,31 @@ class StdioConnectionTest {
     }
 
     @Test
+    void aClientThatClosesStdoutEndsTheSessionAlthoughStdinStaysOpen() throws Exception {
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        PipedOutputStream input = new PipedOutputStream(in);
+        java.io.OutputStream closedStdout = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        CountDownLatch ended = new CountDownLatch(1);
+        StdioConnection gone = new StdioConnection(in, closedStdout, 200, 1_000, ended::countDown);
+        gone.endpoint(engine);
+        gone.ready();
+        gone.start();
+        try {
+            input.write("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
+            input.flush(); // the answer cannot be written; stdin stays open
+            assertThat(ended.await(5, TimeUnit.SECONDS)).as("the end is reported (the node stops)").isTrue();
+            await(() -> engine.opened.get(0).closed, "session closed");
+        } finally {
+            gone.stop();
+        }
+    }
+
+    @Test
     void endOfInputBeforeAnyLineIsReportedWithoutAnEngine() throws Exception {
         connection.endpointGone(engine);
         stdin.close();
