@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.itests.robustness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Bad input on the TCP listener (newline-delimited JSON-RPC) of a release node. */
+@ExtendWith(SharedNode.class)
+@Timeout(60)
+class TcpRobustnessTest {
+
+    private static Node node;
+    private static Baseline baseline;
+    private final List<Socket> sockets = new ArrayList<>();
+
+    @BeforeAll
+    static void warmUp() throws Exception {
+        node = SharedNode.node();
+        // Normal use first, several clients at once: the pools the cases use have their threads.
+        List<Thread> clients = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            Thread t = new Thread(() -> {
+                try (Socket s = connect()) {
+                    Lines lines = lines(s);
+                    lines.handshake();
+                    for (int i = 0; i < 20; i++) {
+                        lines.send(Mcp.echo(10 + i, "warm-up " + i));
+                    }
+                    for (int i = 0; i < 20; i++) {
+                        lines.response(10 + i, 10_000);
+                    }
+                } catch (Throwable e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        for (Thread t : clients) {
+            t.join(30_000);
+        }
+        assertThat(failures).as("warm-up").isEmpty();
+        baseline = Baseline.of(node, "tcp", 0);
+    }
+
+    @BeforeEach
+    void begin() {
+        baseline.begin();
+    }
+
+    @AfterEach
+    void settle(TestInfo test) throws Exception {
+        for (Socket s : sockets) {
+            s.close();
+        }
+        assertFreshClientServed();
+        baseline.settle(test.getTestMethod().orElseThrow().getName());
+    }
+
+    @Test
+    void garbageBytesGetParseErrorsAndTheConnectionStaysUsable() throws Exception {
+        Lines lines = lines(open());
+        lines.sendRaw(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28, '\n'});
+        lines.send("GET / HTTP/1.1");
+        for (int i = 0; i < 2; i++) {
+            JsonNode error = lines.await(m -> true, 5_000, "an error line");
+            assertThat(Mcp.isError(error, -32700)).as("parse error with id null: %s", error).isTrue();
+        }
+        lines.handshake();
+        lines.send(Mcp.echo(2, "after garbage"));
+        assertThat(Mcp.text(lines.response(2, 5_000))).isEqualTo("after garbage");
+    }
+
+    @Test
+    void anUnterminatedLineAndSilenceEndByTheIdleTimeout() throws Exception {
+        Lines lines = lines(open());
+        lines.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ini".getBytes(StandardCharsets.UTF_8));
+        long start = System.nanoTime();
+        lines.awaitEof(10_000); // idle_timeout_seconds = 3, checked at least once per period
+        assertThat((System.nanoTime() - start) / 1_000_000).as("closed after the idle timeout")
+                .isGreaterThanOrEqualTo(2_500);
+    }
+
+    @Test
+    void anUnterminatedLineAndAHalfCloseEndTheConnection() throws Exception {
+        Socket s = open();
+        Lines lines = lines(s);
+        lines.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ini".getBytes(StandardCharsets.UTF_8));
+        s.shutdownOutput();
+        lines.awaitEof(5_000);
+    }
+
+    @Test
+    void aHundredMegabyteLineGetsAnErrorEarlyAndTheConnectionStaysUsable() throws Exception {
+        Socket s = open();
+        Lines lines = lines(s).startReading();
+        byte[] chunk = Mcp.repeat('x', 64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        long sent = 0;
+        JsonNode error = null;
+        while (sent < 100L << 20 && error == null) {
+            lines.sendRaw(chunk);
+            sent += chunk.length;
+            String line = lines.next(0);
+            if (line != null) {
+                assertThat(line).as("the connection ended").isNotEqualTo(Lines.EOF);
+                error = Mcp.parse(line);
+            }
+        }
+        if (error == null) {
+            lines.sendRaw(new byte[] {'\n'});
+            error = lines.await(m -> true, 5_000, "the error line");
+        }
+        Baseline.record("tcp 100 MB line: error after " + sent / 1024 + " KiB sent");
+        assertThat(Mcp.isError(error, -32600)).as("-32600 with id null: %s", error).isTrue();
+        assertThat(sent).as("bytes sent before the error came").isLessThan(16L << 20);
+        lines.sendRaw(new byte[] {'\n'});
+        lines.handshake();
+        lines.send(Mcp.echo(2, "after the long line"));
+        assertThat(Mcp.text(lines.response(2, 5_000))).isEqualTo("after the long line");
+    }
+
+    @Test
+    void aSlowReaderIsDisconnectedNotBuffered() throws Exception {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(16 * 1024);
+        s.connect(new InetSocketAddress("127.0.0.1", node.tcpPort), 5_000);
+        s.setSoTimeout(20_000);
+        sockets.add(s);
+        Lines lines = lines(s);
+        lines.handshake();
+        String big = Mcp.repeat('s', 32 * 1024);
+        int calls = 600; // 19 MiB of answers: more than socket buffers and the 512 KiB queue together
+        int sentCalls = 0;
+        try {
+            for (; sentCalls < calls; sentCalls++) {
+                lines.send(Mcp.echo(100 + sentCalls, big));
+            }
+        } catch (IOException closedWhileSending) {
+            // the server may close before every request is written
+        }
+        Thread.sleep(1_000); // not reading: the queue passes its bound
+        int answers = lines.awaitEof(15_000);
+        Baseline.record("tcp slow reader: " + sentCalls + " calls sent, " + answers + " answers before the close ("
+                + lines.bytesRead() / 1024 + " KiB), " + lines.endCause());
+        assertThat(answers).as("answers before the server closed").isLessThan(calls);
+    }
+
+    @Test
+    void aClientThatVanishesWhileAToolWaitsForIt() throws Exception {
+        Socket s = open();
+        Lines lines = lines(s);
+        lines.handshake();
+        lines.send(Mcp.elicitation(2));
+        lines.await(m -> "elicitation/create".equals(m.path("method").asText()), 5_000, "elicitation/create");
+        reset(s);
+    }
+
+    @Test
+    void aClientThatVanishesWhileAnswersAreWritten() throws Exception {
+        Socket s = open();
+        Lines lines = lines(s).startReading();
+        lines.handshake();
+        String big = Mcp.repeat('v', 16 * 1024);
+        for (int i = 0; i < 40; i++) {
+            lines.send(Mcp.echo(100 + i, big));
+        }
+        lines.await(m -> m.has("result"), 5_000, "a first answer");
+        reset(s); // while the other answers are being written
+    }
+
+    /** Closes with RST instead of FIN: the client is gone, nothing more is read or acknowledged. */
+    static void reset(Socket s) throws IOException {
+        s.setSoLinger(true, 0);
+        s.close();
+    }
+
+    private void assertFreshClientServed() throws Exception {
+        try (Socket s = connect()) {
+            Lines lines = lines(s);
+            lines.handshake();
+            lines.send(Mcp.echo(2, "fresh client"));
+            assertThat(Mcp.text(lines.response(2, 5_000))).isEqualTo("fresh client");
+        }
+    }
+
+    private Socket open() throws IOException {
+        Socket s = connect();
+        sockets.add(s);
+        return s;
+    }
+
+    private static Socket connect() throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", node.tcpPort), 5_000);
+        s.setSoTimeout(20_000);
+        return s;
+    }
+
+    private static Lines lines(Socket s) throws IOException {
+        return new Lines(s.getInputStream(), s.getOutputStream());
+    }
+}

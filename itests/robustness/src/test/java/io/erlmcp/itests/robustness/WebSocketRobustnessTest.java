@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.itests.robustness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Bad input on {@code /mcp/ws} of a release node, with hand-written upgrades and frames. */
+@ExtendWith(SharedNode.class)
+@Timeout(60)
+class WebSocketRobustnessTest {
+
+    private static Node node;
+    private static Baseline baseline;
+    private final List<WsClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void warmUp() throws Exception {
+        node = SharedNode.node();
+        for (int c = 0; c < 3; c++) {
+            try (WsClient ws = WsClient.connect(node.httpPort, 0)) {
+                ws.handshake();
+                for (int i = 0; i < 20; i++) {
+                    ws.text(Mcp.echo(10 + i, "warm-up " + i));
+                }
+                for (int i = 0; i < 20; i++) {
+                    ws.response(10 + i, 10_000);
+                }
+            }
+        }
+        baseline = Baseline.of(node, "ws", 0);
+    }
+
+    @BeforeEach
+    void begin() {
+        baseline.begin();
+    }
+
+    @AfterEach
+    void settle(TestInfo test) throws Exception {
+        for (WsClient c : clients) {
+            c.close();
+        }
+        try (WsClient fresh = WsClient.connect(node.httpPort, 0)) {
+            fresh.handshake();
+            fresh.text(Mcp.echo(2, "fresh client"));
+            assertThat(Mcp.text(fresh.response(2, 5_000))).isEqualTo("fresh client");
+        }
+        baseline.settle(test.getTestMethod().orElseThrow().getName());
+    }
+
+    @Test
+    void textThatIsNotJsonGetsAParseErrorAndTheConnectionStaysUsable() throws Exception {
+        WsClient ws = open();
+        ws.text("this is {not json");
+        JsonNode error = ws.await(m -> true, 5_000, "an error");
+        assertThat(Mcp.isError(error, -32700)).as("parse error with id null: %s", error).isTrue();
+        ws.handshake();
+        ws.text(Mcp.echo(2, "after garbage"));
+        assertThat(Mcp.text(ws.response(2, 5_000))).isEqualTo("after garbage");
+    }
+
+    @Test
+    void textThatIsNotUtf8ClosesWith1007() throws Exception {
+        WsClient ws = open();
+        ws.frame(true, WsClient.TEXT, new byte[] {'{', (byte) 0xff, (byte) 0xfe, (byte) 0xc3, 0x28, '}'});
+        assertThat(ws.awaitClose(5_000)).isEqualTo(1007);
+    }
+
+    @Test
+    void anUnmaskedFrameClosesWith1002() throws Exception {
+        WsClient ws = open();
+        byte[] ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+        ws.header(true, WsClient.TEXT, ping.length, false);
+        ws.raw(ping);
+        assertThat(ws.awaitClose(5_000)).isEqualTo(1002);
+    }
+
+    @Test
+    void garbageBytesAfterTheUpgradeCloseWith1002() throws Exception {
+        WsClient ws = open();
+        ws.raw(new byte[] {(byte) 0x7b, (byte) 0xf3, 0x00, 0x11, (byte) 0xff, (byte) 0xfe, 'g', 'a', 'r', 'b'});
+        assertThat(ws.awaitClose(5_000)).isEqualTo(1002);
+    }
+
+    @Test
+    void aBinaryFrameClosesWith1003() throws Exception {
+        WsClient ws = open();
+        ws.frame(true, WsClient.BINARY, new byte[] {1, 2, 3});
+        assertThat(ws.awaitClose(5_000)).isEqualTo(1003);
+    }
+
+    @Test
+    void anUnfinishedMessageAndSilenceAreClosed() throws Exception {
+        WsClient ws = open();
+        ws.frame(false, WsClient.TEXT, "{\"jsonrpc\":\"2.0\",".getBytes(StandardCharsets.UTF_8));
+        // No pongs from this client: the ping every 2 s finds the previous one unanswered (1008), or the idle
+        // timeout (5 s) ends it.
+        int code = ws.awaitClose(10_000);
+        Baseline.record("ws unfinished message and silence: close " + code);
+        assertThat(code).isIn(1008, 1001, 1000, -1);
+    }
+
+    @Test
+    void aFrameCutShortAndSilenceAreClosed() throws Exception {
+        WsClient ws = open();
+        ws.header(true, WsClient.TEXT, 1_000, true);
+        ws.raw(new byte[10]);
+        int code = ws.awaitClose(10_000);
+        Baseline.record("ws frame cut short and silence: close " + code);
+        assertThat(code).isIn(1008, 1001, 1000, -1);
+    }
+
+    @Test
+    void aHundredMegabyteFrameClosesWith1009Early() throws Exception {
+        WsClient ws = open().startReading();
+        ws.header(true, WsClient.TEXT, 100L << 20, true);
+        long sent = streamUntilClosed(ws, 100L << 20);
+        int code = ws.awaitClose(5_000);
+        Baseline.record("ws 100 MB frame: close " + code + " after " + sent / 1024 + " KiB sent");
+        assertThat(code).isEqualTo(1009);
+        assertThat(sent).isLessThan(16L << 20);
+    }
+
+    @Test
+    void aHundredMegabyteMessageInFragmentsClosesWith1009Early() throws Exception {
+        WsClient ws = open().startReading();
+        byte[] fragment = Mcp.repeat('f', 64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        long sent = 0;
+        boolean first = true;
+        try {
+            while (sent < 100L << 20) {
+                WsClient.Frame f = ws.next(0);
+                if (f != null) {
+                    ws.pushBack(f); // the close frame, for awaitClose
+                    break;
+                }
+                ws.frame(false, first ? WsClient.TEXT : WsClient.CONTINUATION, fragment);
+                first = false;
+                sent += fragment.length;
+            }
+        } catch (IOException closed) {
+            // the server closed while we were sending
+        }
+        int code = ws.awaitClose(5_000);
+        Baseline.record("ws 100 MB fragmented message: close " + code + " after " + sent / 1024 + " KiB sent");
+        assertThat(code).isEqualTo(1009);
+        assertThat(sent).isLessThan(16L << 20);
+    }
+
+    @Test
+    void aSlowReaderIsDisconnectedNotBuffered() throws Exception {
+        WsClient ws = WsClient.connect(node.httpPort, 16 * 1024);
+        clients.add(ws);
+        ws.handshake();
+        String big = Mcp.repeat('s', 32 * 1024);
+        int calls = 600;
+        int sentCalls = 0;
+        try {
+            for (; sentCalls < calls; sentCalls++) {
+                ws.text(Mcp.echo(100 + sentCalls, big));
+            }
+        } catch (IOException closedWhileSending) {
+            // the server may close before every request is written
+        }
+        Thread.sleep(1_000);
+        int answers = ws.countUntilClosed(15_000);
+        Baseline.record("ws slow reader: " + sentCalls + " calls sent, " + answers + " answers before the close, "
+                + ws.endCause());
+        assertThat(answers).isLessThan(calls);
+    }
+
+    @Test
+    void aClientThatVanishesWhileAToolWaitsForIt() throws Exception {
+        WsClient ws = open();
+        ws.handshake();
+        ws.text(Mcp.elicitation(2));
+        ws.await(m -> "elicitation/create".equals(m.path("method").asText()), 5_000, "elicitation/create");
+        TcpRobustnessTest.reset(ws.socket);
+    }
+
+    @Test
+    void aClientThatVanishesWhileAnswersAreWritten() throws Exception {
+        WsClient ws = open().startReading();
+        ws.handshake();
+        String big = Mcp.repeat('v', 16 * 1024);
+        for (int i = 0; i < 40; i++) {
+            ws.text(Mcp.echo(100 + i, big));
+        }
+        ws.await(m -> m.has("result"), 5_000, "a first answer");
+        TcpRobustnessTest.reset(ws.socket);
+    }
+
+    /** Streams zero bytes (masked: garbage, which does not matter) until the server closes or {@code max}. */
+    private static long streamUntilClosed(WsClient ws, long max) throws InterruptedException {
+        byte[] chunk = new byte[64 * 1024];
+        long sent = 0;
+        try {
+            while (sent < max) {
+                ws.raw(chunk);
+                sent += chunk.length;
+                WsClient.Frame f = ws.next(0);
+                if (f != null) {
+                    ws.pushBack(f); // the close frame (or the end), for awaitClose
+                    break;
+                }
+            }
+        } catch (IOException closed) {
+            // the server closed while we were sending
+        }
+        return sent;
+    }
+
+    private WsClient open() throws IOException {
+        WsClient ws = WsClient.connect(node.httpPort, 0);
+        clients.add(ws);
+        return ws;
+    }
+}
