@@ -143,9 +143,19 @@ final class NodeUnderTest implements AutoCloseable {
         boot();
     }
 
+    /** Stops the node and deletes its instance directory (kept if the node would not stop, for a look). */
     @Override
     public void close() throws Exception {
-        ReleaseNode.run(home, env, "stop", 60);
+        if (ReleaseNode.run(home, env, "stop", 60) != 0) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(base)) {
+            for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            System.out.println("could not delete " + base + ": " + e);
+        }
     }
 
     /** The listeners come up from ConfigAdmin after start returns: wait until {@code port} accepts. */
