@@ -89,6 +89,14 @@ public interface ClientTransport extends AutoCloseable {
     }
 
     /**
+     * The Streamable HTTP transport to an {@code https} endpoint whose certificate {@code tls} trusts (say, a
+     * private CA or a node's self-signed keystore), with {@code headers} on every request.
+     */
+    static ClientTransport streamableHttp(URI endpoint, SSLContext tls, Map<String, String> headers) {
+        return new StreamableHttpTransport(endpoint, headers, SseReconnectPolicy.DEFAULT, tls);
+    }
+
+    /**
      * MCP over TCP (erlmcp's {@code io.erlmcp.mcp.tcp}): newline-delimited JSON-RPC, one session per connection.
      * Reconnectable.
      */

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import javax.net.ssl.SSLContext;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -71,7 +73,7 @@ public final class StreamableHttpTransport implements ClientTransport {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     /** The logical stream of every request still waiting, by request id. */
     private final Map<String, SseStream> streams = new ConcurrentHashMap<>();
     /** Every response body being read, closed on close. */
@@ -88,6 +90,17 @@ public final class StreamableHttpTransport implements ClientTransport {
     }
 
     public StreamableHttpTransport(URI endpoint, Map<String, String> headers, SseReconnectPolicy reconnect) {
+        this(endpoint, headers, reconnect, null);
+    }
+
+    /** @param tls the context for https endpoints (say, trusting a private CA); null: the JVM's default */
+    public StreamableHttpTransport(URI endpoint, Map<String, String> headers, SseReconnectPolicy reconnect,
+            SSLContext tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
         this.endpoint = endpoint;
         this.headers = Map.copyOf(headers);
         this.reconnect = Objects.requireNonNull(reconnect, "reconnect");
