@@ -24,7 +24,7 @@ final class Baseline {
     static final int THREAD_SLACK = 4;
     /** Live heap a case may leave: class loading, JIT-held constants, log buffers; far below one leaked frame. */
     static final long HEAP_SLACK = 4L << 20;
-    /** Longest wait for the vitals to come back: idle timeouts (3 s to 5 s) plus a session expiry round. */
+    /** Longest wait for the vitals to come back: idle timeouts (2 s to 5 s) plus a session expiry round. */
     static final long SETTLE_MILLIS = 15_000;
 
     private static final Path RESULTS = Path.of("target/robustness-results.txt");

@@ -44,7 +44,7 @@ class HttpRobustnessTest {
         for (int c = 0; c < 3; c++) {
             try (RawHttp http = RawHttp.connect(node.httpPort)) {
                 String session = initialize(http, Mcp.VERSION);
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < 10; i++) {
                     assertThat(Mcp.text(call(http, session, Mcp.echo(10 + i, "warm-up " + i)))).isEqualTo("warm-up " + i);
                 }
                 delete(http, session);
@@ -108,7 +108,7 @@ class HttpRobustnessTest {
     void anUnfinishedHeadAndSilenceAreClosed() throws Exception {
         RawHttp c = open();
         c.raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl");
-        c.awaitEnd(10_000); // the connector's idle timeout: 3 s
+        c.awaitEnd(10_000); // the connector's idle timeout: 2 s
     }
 
     @Test
@@ -179,7 +179,7 @@ class HttpRobustnessTest {
             }
             return null;
         });
-        Thread.sleep(6_000); // not reading for longer than the idle timeout (3 s): the stuck write fails
+        Thread.sleep(4_000); // not reading for longer than the idle timeout (2 s): the stuck write fails
         int answers = 0;
         try {
             while (true) {
@@ -211,7 +211,7 @@ class HttpRobustnessTest {
             }
         }
         TcpRobustnessTest.reset(c.socket);
-        // The session is abandoned too: the engine's idle timeout (4 s) ends it once the tool gave up (3 s).
+        // The session is abandoned too: the engine's idle timeout (3 s) ends it once the tool gave up (2 s).
     }
 
     @Test
@@ -278,7 +278,7 @@ class HttpRobustnessTest {
 
     /**
      * DELETE on a new connection (the one that made the session may have idled out meanwhile); 404 is fine too:
-     * an abandoned session expires after the engine's idle timeout (4 s here).
+     * an abandoned session expires after the engine's idle timeout (3 s here).
      */
     static void deleteSession(String session) throws IOException {
         try (RawHttp http = RawHttp.connect(node.httpPort)) {

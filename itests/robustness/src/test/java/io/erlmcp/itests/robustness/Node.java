@@ -33,9 +33,9 @@ final class Node implements AutoCloseable {
     static final Map<String, String> LIMITS = Map.of(
             "io.erlmcp.engine.cfg", """
                     # Sessions nobody uses any more end soon (HTTP sessions outlive connections).
-                    idle.timeout.seconds = 4
+                    idle.timeout.seconds = 3
                     handler.pool.size = 8
-                    client.request.timeout.seconds = 3
+                    client.request.timeout.seconds = 2
                     """,
             "io.erlmcp.mcp.http.cfg", """
                     max.body.bytes = %d
@@ -53,7 +53,7 @@ final class Node implements AutoCloseable {
                     """.formatted(LIMIT),
             "io.erlmcp.mcp.ws.cfg", """
                     max.message.bytes = %d
-                    ping.interval.seconds = 2
+                    ping.interval.seconds = 1
                     idle.timeout.seconds = 5
                     queue.max.messages = 200
                     queue.max.bytes = 524288
@@ -67,7 +67,7 @@ final class Node implements AutoCloseable {
     static final String TCP_LIMITS = """
 
             max_line_bytes = %d
-            idle_timeout_seconds = 3
+            idle_timeout_seconds = 2
             queue_max_messages = 200
             queue_max_bytes = 524288
             """.formatted(LIMIT);
@@ -77,7 +77,7 @@ final class Node implements AutoCloseable {
 
             min_threads = 24
             max_threads = 24
-            idle_timeout_millis = 3000
+            idle_timeout_millis = 2000
             """;
 
     final Path home;

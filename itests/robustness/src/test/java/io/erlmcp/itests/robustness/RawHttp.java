@@ -197,6 +197,7 @@ final class RawHttp implements AutoCloseable {
     private static final class Chunked extends InputStream {
         private final InputStream in;
         private long left;
+        private boolean afterChunk;
         private boolean done;
 
         Chunked(InputStream in) {
@@ -216,6 +217,10 @@ final class RawHttp implements AutoCloseable {
                 return -1;
             }
             if (left == 0) {
+                if (afterChunk) {
+                    line(); // the CRLF after the previous chunk: Jetty sends it only with the next one
+                    afterChunk = false;
+                }
                 String size = line();
                 int semi = size.indexOf(';');
                 left = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
@@ -232,9 +237,7 @@ final class RawHttp implements AutoCloseable {
                 throw new IOException("connection ended inside a chunk");
             }
             left -= n;
-            if (left == 0) {
-                line();
-            }
+            afterChunk = left == 0;
             return n;
         }
 

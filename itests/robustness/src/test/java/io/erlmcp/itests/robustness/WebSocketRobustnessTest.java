@@ -33,10 +33,10 @@ class WebSocketRobustnessTest {
         for (int c = 0; c < 3; c++) {
             try (WsClient ws = WsClient.connect(node.httpPort, 0)) {
                 ws.handshake();
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < 10; i++) {
                     ws.text(Mcp.echo(10 + i, "warm-up " + i));
                 }
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < 10; i++) {
                     ws.response(10 + i, 10_000);
                 }
             }
@@ -107,7 +107,7 @@ class WebSocketRobustnessTest {
     void anUnfinishedMessageAndSilenceAreClosed() throws Exception {
         WsClient ws = open();
         ws.frame(false, WsClient.TEXT, "{\"jsonrpc\":\"2.0\",".getBytes(StandardCharsets.UTF_8));
-        // No pongs from this client: the ping every 2 s finds the previous one unanswered (1008), or the idle
+        // No pongs from this client: the ping every second finds the previous one unanswered (1008), or the idle
         // timeout (5 s) ends it.
         int code = ws.awaitClose(10_000);
         Baseline.record("ws unfinished message and silence: close " + code);
