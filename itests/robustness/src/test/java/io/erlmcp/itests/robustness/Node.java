@@ -84,6 +84,7 @@ final class Node implements AutoCloseable {
     final Path base;
     final int httpPort;
     final int tcpPort;
+    int tlsPort;
     final Map<String, String> env;
     private Process stdio;
 
@@ -122,6 +123,33 @@ final class Node implements AutoCloseable {
 
     private static void append(Path file, String text) throws IOException {
         Files.writeString(file, Files.readString(file, StandardCharsets.UTF_8) + text, StandardCharsets.UTF_8);
+    }
+
+    /** The password of the keystore {@link #tls()} makes. */
+    static final String TLS_PASSWORD = "robustness";
+
+    /**
+     * A TLS 1.3 TCP listener beside the plain one (before {@link #start()}): a self-signed keystore made with
+     * keytool in {@code etc/tls/}, and {@code etc/io.erlmcp.mcp.tcp-tls.cfg} with the same limits as the plain one.
+     *
+     * @return the listener's port
+     */
+    int tls() throws IOException, InterruptedException {
+        Path keystore = Files.createDirectories(base.resolve("etc/tls")).resolve("erlmcp.p12");
+        Process keytool = new ProcessBuilder("keytool", "-genkeypair", "-alias", "erlmcp", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass",
+                TLS_PASSWORD).redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0).as("keytool: %s", out).isTrue();
+        int port = freePort();
+        config("io.erlmcp.mcp.tcp-tls.cfg", "port = " + port + "\nhost = 127.0.0.1\ntls_keystore = " + keystore
+                + "\ntls_keystore_password = " + TLS_PASSWORD + "\n" + TCP_LIMITS);
+        return port;
+    }
+
+    Path keystore() {
+        return base.resolve("etc/tls/erlmcp.p12");
     }
 
     /** Adds a file to the instance's {@code etc/} (before {@link #start()}). */

@@ -24,7 +24,9 @@ final class SharedNode implements BeforeAllCallback {
 
     private static Node startNode() {
         try {
-            return Node.prepare("net").start();
+            Node n = Node.prepare("net");
+            n.tlsPort = n.tls();
+            return n.start();
         } catch (Exception e) {
             throw new IllegalStateException("could not start a release node", e);
         }

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.itests.robustness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Bad input on the TLS 1.3 TCP listener ({@code etc/io.erlmcp.mcp.tcp-tls.cfg}, a keytool keystore): what is
+ * not TLS, a handshake that never comes or is cut off, and bad lines inside a good TLS session.
+ */
+@ExtendWith(SharedNode.class)
+@Timeout(60)
+class TcpTlsRobustnessTest {
+
+    private static Node node;
+    private static SSLContext trusting;
+    private static Baseline baseline;
+    private final List<Socket> sockets = new ArrayList<>();
+
+    @BeforeAll
+    static void warmUp() throws Exception {
+        node = SharedNode.node();
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(node.keystore())) {
+            trust.load(in, Node.TLS_PASSWORD.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        trusting = SSLContext.getInstance("TLSv1.3");
+        trusting.init(null, tmf.getTrustManagers(), null);
+        for (int c = 0; c < 3; c++) {
+            try (Socket s = tls()) {
+                Lines lines = lines(s);
+                lines.handshake();
+                for (int i = 0; i < 10; i++) {
+                    lines.send(Mcp.echo(10 + i, "warm-up " + i));
+                    lines.response(10 + i, 10_000);
+                }
+            }
+        }
+        baseline = Baseline.of(node, "tcp+tls", 0);
+    }
+
+    @BeforeEach
+    void begin() {
+        baseline.begin();
+    }
+
+    @AfterEach
+    void settle(TestInfo test) throws Exception {
+        for (Socket s : sockets) {
+            s.close();
+        }
+        try (Socket s = tls()) {
+            Lines lines = lines(s);
+            lines.handshake();
+            lines.send(Mcp.echo(2, "fresh client"));
+            assertThat(Mcp.text(lines.response(2, 5_000))).isEqualTo("fresh client");
+        }
+        baseline.settle(test.getTestMethod().orElseThrow().getName());
+    }
+
+    @Test
+    void bytesThatAreNotTlsEndTheConnection() throws Exception {
+        Socket s = plain();
+        s.getOutputStream().write("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
+        Lines lines = new Lines(s.getInputStream(), s.getOutputStream());
+        lines.awaitEof(10_000); // a TLS alert at most, then the end
+    }
+
+    @Test
+    void aHandshakeThatNeverComesEndsByTheIdleTimeout() throws Exception {
+        Socket s = plain();
+        Lines lines = new Lines(s.getInputStream(), s.getOutputStream());
+        lines.awaitEof(10_000); // idle_timeout_seconds = 2
+    }
+
+    @Test
+    void aHandshakeCutOffEndsTheConnection() throws Exception {
+        Socket s = plain();
+        // The first bytes of a TLS record header announcing a ClientHello, then nothing more but a reset.
+        s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
+        s.getOutputStream().flush();
+        Thread.sleep(200);
+        TcpRobustnessTest.reset(s);
+    }
+
+    @Test
+    void garbageAndAHundredMegabyteLineInsideTlsGetErrors() throws Exception {
+        Socket s = tls();
+        sockets.add(s);
+        Lines lines = lines(s);
+        lines.sendRaw(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28, '\n'});
+        JsonNode error = lines.await(m -> true, 5_000, "an error line");
+        assertThat(Mcp.isError(error, -32700)).as("parse error with id null: %s", error).isTrue();
+        lines.startReading();
+        byte[] chunk = Mcp.repeat('x', 64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        long sent = 0;
+        String line = null;
+        while (sent < 100L << 20 && line == null) {
+            lines.sendRaw(chunk);
+            sent += chunk.length;
+            line = lines.next(0);
+        }
+        Baseline.record("tcp+tls 100 MB line: error after " + sent / 1024 + " KiB sent");
+        assertThat(line).isNotNull().isNotEqualTo(Lines.EOF);
+        assertThat(Mcp.isError(Mcp.parse(line), -32600)).as(line).isTrue();
+        assertThat(sent).isLessThan(16L << 20);
+        lines.sendRaw(new byte[] {'\n'});
+        lines.handshake();
+        lines.send(Mcp.echo(2, "after the long line"));
+        assertThat(Mcp.text(lines.response(2, 5_000))).isEqualTo("after the long line");
+    }
+
+    @Test
+    void aClientThatVanishesWhileAToolWaitsForIt() throws Exception {
+        Socket s = tls();
+        sockets.add(s);
+        Lines lines = lines(s);
+        lines.handshake();
+        lines.send(Mcp.elicitation(2));
+        lines.await(m -> "elicitation/create".equals(m.path("method").asText()), 5_000, "elicitation/create");
+        // Under the TLS socket: the reset goes out without a close_notify.
+        s.setSoLinger(true, 0);
+        s.close();
+    }
+
+    private Socket plain() throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", node.tlsPort), 5_000);
+        s.setSoTimeout(20_000);
+        sockets.add(s);
+        return s;
+    }
+
+    private static Socket tls() throws IOException {
+        SSLSocket s = (SSLSocket) trusting.getSocketFactory().createSocket();
+        s.connect(new InetSocketAddress("127.0.0.1", node.tlsPort), 5_000);
+        s.setSoTimeout(20_000);
+        s.startHandshake();
+        return s;
+    }
+
+    private static Lines lines(Socket s) throws IOException {
+        return new Lines(s.getInputStream(), s.getOutputStream());
+    }
+}
