@@ -103,7 +103,7 @@ final class ReleaseNode implements AutoCloseable {
 
     /** @return the live heap in bytes after full collections ({@code erlmcp:garbage_collect}) */
     long liveHeap() throws IOException, InterruptedException {
-        String out = run(120, "eval", "erlmcp:garbage_collect");
+        String out = run(60, "eval", "erlmcp:garbage_collect");
         Matcher m = HEAP_AFTER.matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("erlmcp:garbage_collect printed no heap_used_after_bytes: " + out);
@@ -136,26 +136,40 @@ final class ReleaseNode implements AutoCloseable {
         String[] command = new String[args.length + 1];
         command[0] = home.resolve("bin/erlmcp").toString();
         System.arraycopy(args, 0, command, 1, args.length);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("bin/erlmcp " + String.join(" ", args) + " did not end in "
-                    + timeoutSeconds + " s");
+        Path output = Files.createTempFile("erlmcp-bench", ".out");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                // A node out of file descriptors cannot accept the control connection: do not wait forever.
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new IllegalStateException("bin/erlmcp " + String.join(" ", args) + " did not end in "
+                        + timeoutSeconds + " s");
+            }
+            String out = Files.readString(output, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("bin/erlmcp " + String.join(" ", args) + " failed: " + out);
+            }
+            return out;
+        } finally {
+            Files.deleteIfExists(output);
         }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("bin/erlmcp " + String.join(" ", args) + " failed: " + out);
-        }
-        return out;
     }
 
     @Override
     public void close() throws IOException, InterruptedException {
         if (running) {
             running = false;
-            run(120, "stop");
+            long pid = pid();
+            try {
+                run(120, "stop");
+            } catch (IllegalStateException e) {
+                System.err.println(e.getMessage() + "; killing the node (pid " + pid + ")");
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
     }
 
