@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +54,10 @@ record Vitals(long heap, int threads, int busy, int sessions, int inFlight, List
 
     /** Names of the busy threads of JVM {@code pid}, from {@code jcmd <pid> Thread.print}. */
     static List<String> busyThreads(long pid) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder("jcmd", String.valueOf(pid), "Thread.print").redirectErrorStream(true)
+        // The JDK running the tests has jcmd; the one on PATH may be missing.
+        Path own = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        String tool = Files.isExecutable(own) ? own.toString() : "jcmd";
+        Process jcmd = new ProcessBuilder(tool, String.valueOf(pid), "Thread.print").redirectErrorStream(true)
                 .start();
         byte[] out = jcmd.getInputStream().readAllBytes();
         if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
