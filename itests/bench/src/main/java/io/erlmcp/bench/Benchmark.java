@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,20 +54,31 @@ public final class Benchmark {
                 for (int clients : clientCounts) {
                     LoadGenerator.Result plain = measure(transport, baseline.url(transport), false,
                             "baseline " + transport, clients, warmup, seconds);
+                    String plainLoad = loadAverage();
                     LoadGenerator.Result mcp = measure(transport, erlmcpUrl(transport, node), true,
                             "erlmcp " + transport, clients, warmup, seconds);
-                    rows.add(plain.row() + " 100% |");
-                    rows.add(mcp.row() + String.format(Locale.ROOT, " %.0f%% |",
-                            100 * mcp.throughput() / plain.throughput()));
+                    rows.add(plain.row() + " 100% | " + plainLoad + " |");
+                    rows.add(mcp.row() + String.format(Locale.ROOT, " %.0f%% | %s |",
+                            100 * mcp.throughput() / plain.throughput(), loadAverage()));
                 }
             }
         } finally {
             baseline.process().destroy();
             baseline.process().waitFor(10, TimeUnit.SECONDS);
         }
-        System.out.println("| target | clients | calls | failures | calls/s | p50 ms | p99 ms | max ms | vs baseline |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| target | clients | calls | failures | calls/s | p50 ms | p99 ms | max ms | vs baseline "
+                + "| load |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /** @return the 1-minute load average (other work on the machine shows here), or "?" */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     /** The baseline server's process and ports. */
