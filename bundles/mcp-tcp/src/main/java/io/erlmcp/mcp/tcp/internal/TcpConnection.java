@@ -49,6 +49,7 @@ final class TcpConnection implements MessageChannel {
     private int peakMessages; // guarded by lock
     private long peakBytes; // guarded by lock
     private boolean draining; // guarded by lock
+    private int pending; // frames handed to the session and not yet done, guarded by lock
     private volatile OutputStream out;
     private volatile ServerSession session;
     private volatile long lastActivity = System.nanoTime();
@@ -83,12 +84,36 @@ final class TcpConnection implements MessageChannel {
                 return;
             }
             readLoop(in);
+            awaitAnswers();
             close("end of input");
         } catch (IOException e) {
             close(closed.get() ? closeReason : "read failed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("tcp connection {} failed", remote, e);
             close("internal error");
+        }
+    }
+
+    /**
+     * After the end of input (a client that half-closes after its last request, {@code nc -N}): lets the requests
+     * in flight answer and the queue drain before the socket closes, as long as something happens at least once
+     * per idle timeout.
+     */
+    private void awaitAnswers() {
+        synchronized (lock) {
+            while (!closed.get() && (pending > 0 || draining || !outbox.isEmpty())) {
+                long idle = System.nanoTime() - lastActivity;
+                long left = settings.idleTimeoutMillis() - idle / 1_000_000L;
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    lock.wait(Math.min(left, 100));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -174,8 +199,15 @@ final class TcpConnection implements MessageChannel {
         ServerSession s = session;
         try {
             Inbound inbound = endpoint.parse(frame);
+            synchronized (lock) {
+                pending++;
+            }
             // A frame that failed to parse is answered by the session with the engine's error response.
             s.receive(inbound, this).whenComplete((v, failure) -> {
+                synchronized (lock) {
+                    pending--;
+                    lock.notifyAll();
+                }
                 if (failure != null) {
                     LOG.warn("tcp request failed", failure);
                 }
@@ -233,6 +265,7 @@ final class TcpConnection implements MessageChannel {
                     message = outbox.poll();
                     if (message == null) {
                         draining = false;
+                        lock.notifyAll();
                         return;
                     }
                     last = outbox.isEmpty();

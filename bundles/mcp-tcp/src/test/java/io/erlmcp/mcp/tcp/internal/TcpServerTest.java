@@ -162,6 +162,38 @@ class TcpServerTest {
     }
 
     @Test
+    void aHalfCloseAfterTheLastRequestStillGetsItsAnswers() throws Exception {
+        start(TcpSettings.local());
+        try (Client c = new Client()) {
+            c.send(INIT);
+            assertThat(c.next().path("id").asInt()).isEqualTo(1);
+            c.send("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"slow\",\"params\":{\"millis\":300}}");
+            c.socket.shutdownOutput(); // as nc -N does after its input
+            assertThat(c.next().path("method").asText()).isEqualTo("notifications/progress");
+            JsonNode answer = c.next(); // was lost: the socket closed at the end of input
+            assertThat(answer.path("id").asInt()).isEqualTo(5);
+            assertThat(answer.path("result").path("slow").asBoolean()).isTrue();
+            assertThat(c.in.readLine()).as("then the end").isNull();
+        }
+        await(() -> server.connections().isEmpty(), "connection forgotten");
+    }
+
+    @Test
+    void aHalfClosedConnectionWaitsForAnswersAtMostTheIdleTimeout() throws Exception {
+        start(TcpSettings.local().withIdleTimeoutMillis(300));
+        try (Client c = new Client()) {
+            c.send(INIT);
+            assertThat(c.next().path("id").asInt()).isEqualTo(1);
+            c.send("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"slow\",\"params\":{\"millis\":60000}}");
+            c.socket.shutdownOutput();
+            long start = System.nanoTime();
+            assertThat(c.next().path("method").asText()).isEqualTo("notifications/progress");
+            assertThat(c.in.readLine()).as("closed without the answer").isNull();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        }
+    }
+
+    @Test
     void anOverlongLineIsAnsweredBeforeItEndsAndOnlyOnce() throws Exception {
         start(TcpSettings.local()); // 64 KiB lines
         try (Client c = new Client()) {
