@@ -101,11 +101,15 @@ class TcpRobustnessTest {
     }
 
     @Test
-    void anUnterminatedLineAndAHalfCloseEndTheConnection() throws Exception {
+    void aRequestThenAnUnterminatedLineAndAHalfCloseGetAnswersThenTheEnd() throws Exception {
         Socket s = open();
         Lines lines = lines(s);
-        lines.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ini".getBytes(StandardCharsets.UTF_8));
-        s.shutdownOutput();
+        lines.send(Mcp.initialize(1));
+        lines.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ini".getBytes(StandardCharsets.UTF_8));
+        s.shutdownOutput(); // as nc -N does
+        assertThat(lines.response(1, 5_000).has("result")).as("the answer to the complete request").isTrue();
+        JsonNode error = lines.await(m -> true, 5_000, "the error for the cut-off line");
+        assertThat(Mcp.isError(error, -32700)).as("parse error with id null: %s", error).isTrue();
         lines.awaitEof(5_000);
     }
 
