@@ -73,7 +73,7 @@ final class StdioConnection implements MessageChannel {
     /**
      * @param queueMaxBytes bytes of outgoing messages that may wait for stdout; a message that would pass it
      *                      ends the session as if stdin had ended, instead of buffering without bound or
-     *                      blocking the engine's thread
+     *                      blocking the engine's thread (a larger message alone in the queue is fine)
      */
     StdioConnection(InputStream in, OutputStream out, int maxLineBytes, long engineWaitMillis, long queueMaxBytes,
             Runnable onEof) {
@@ -187,8 +187,10 @@ final class StdioConnection implements MessageChannel {
                 json[i] = ' ';
             }
         }
-        // Never blocks the sender (an engine thread): a client that stops reading ends the session instead.
-        if (queuedBytes.addAndGet(json.length) > queueMaxBytes || !outbox.offer(json)) {
+        // Never blocks the sender (an engine thread): a client that stops reading ends the session instead. One
+        // message larger than the bound still goes out when nothing else is waiting.
+        long queued = queuedBytes.addAndGet(json.length);
+        if ((queued > queueMaxBytes && queued != json.length) || !outbox.offer(json)) {
             queuedBytes.addAndGet(-json.length);
             overflow(kind);
         }

@@ -241,6 +241,29 @@ class StdioConnectionTest {
     }
 
     @Test
+    void oneMessageLargerThanTheQueueBoundGoesOutToAReadingClient() throws Exception {
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        PipedOutputStream input = new PipedOutputStream(in);
+        PipedInputStream outReader = new PipedInputStream(1 << 16);
+        CountDownLatch ended = new CountDownLatch(1);
+        StdioConnection big = new StdioConnection(in, new PipedOutputStream(outReader), 200, 1_000, 8 * 1024,
+                ended::countDown);
+        BufferedReader output = new BufferedReader(new InputStreamReader(outReader, StandardCharsets.UTF_8));
+        big.endpoint(engine);
+        big.ready();
+        big.start();
+        try {
+            big.send(("{\"jsonrpc\":\"2.0\",\"method\":\"n\",\"params\":{\"pad\":\"" + "x".repeat(20_000) + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8), MessageKind.NOTIFICATION);
+            assertThat(output.readLine()).hasSizeGreaterThan(20_000);
+            assertThat(big.isOpen()).isTrue();
+            assertThat(ended.getCount()).isEqualTo(1);
+        } finally {
+            big.stop();
+        }
+    }
+
+    @Test
     void aClientThatClosesStdoutEndsTheSessionAlthoughStdinStaysOpen() throws Exception {
         PipedInputStream in = new PipedInputStream(1 << 16);
         PipedOutputStream input = new PipedOutputStream(in);
