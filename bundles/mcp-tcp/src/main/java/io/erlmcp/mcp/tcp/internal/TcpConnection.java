@@ -35,6 +35,8 @@ import io.erlmcp.transport.TransportInfo;
 final class TcpConnection implements MessageChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
+    /** Longest wait for the answers still owed after the client's end of input. */
+    static final long HALF_CLOSE_GRACE_MILLIS = 10_000;
 
     private final Socket socket;
     private final McpServerEndpoint endpoint;
@@ -96,14 +98,16 @@ final class TcpConnection implements MessageChannel {
 
     /**
      * After the end of input (a client that half-closes after its last request, {@code nc -N}): lets the requests
-     * in flight answer and the queue drain before the socket closes, as long as something happens at least once
-     * per idle timeout.
+     * in flight answer and the queue drain before the socket closes, for at most {@link #HALF_CLOSE_GRACE_MILLIS}
+     * (or the idle timeout, if shorter). The end of input may also be a client that closed for good while a call
+     * waits for it (an elicitation it can no longer answer): that must not hold the connection for long.
      */
     private void awaitAnswers() {
+        long deadline = System.nanoTime()
+                + Math.min(settings.idleTimeoutMillis(), HALF_CLOSE_GRACE_MILLIS) * 1_000_000L;
         synchronized (lock) {
             while (!closed.get() && (pending > 0 || draining || !outbox.isEmpty())) {
-                long idle = System.nanoTime() - lastActivity;
-                long left = settings.idleTimeoutMillis() - idle / 1_000_000L;
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
                     return;
                 }
