@@ -25,12 +25,12 @@ import java.util.Map;
  * <p>Usage: {@code IdleMemory <erlmcp-home> <transport=count,...> <repeats> [histogram]}, e.g.
  * {@code IdleMemory ../../runtime/target/erlmcp http=10000,ws=5000,tcp=5000 3 histogram}. With {@code
  * histogram} the first repeat of each transport also prints the classes whose live bytes grew most
- * ({@code jcmd <pid> GC.class_histogram} after minus before), per session. The node runs with
+ * ({@code jcmd <pid> GC.class_histogram} after minus before), per session ({@code -Dbench.topClasses=15}). The node runs with
  * {@link ReleaseNode#manySessions()}; {@code -Dbench.nodeJavaOpts=...} adds JVM options to it.
  */
 public final class IdleMemory {
 
-    private static final int TOP_CLASSES = 15;
+    private static final int TOP_CLASSES = Integer.getInteger("bench.topClasses", 15);
 
     private IdleMemory() {
     }

@@ -80,6 +80,14 @@ public final class ManyConnections {
             }
             Thread.sleep(3_000);
             System.out.printf("after closing: node open files %d%n", node.openFiles());
+            report("fresh client echo over WebSocket after closing", echo(ws));
+            report("GET /health after closing", health(node.httpPort()));
+            try {
+                node.run(30, "ping");
+                System.out.println("bin/erlmcp ping after closing: ok");
+            } catch (IllegalStateException e) {
+                System.out.println("bin/erlmcp ping after closing: FAILED: " + e.getMessage());
+            }
         }
     }
 
