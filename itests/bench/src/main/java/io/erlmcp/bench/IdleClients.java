@@ -111,7 +111,7 @@ public final class IdleClients implements AutoCloseable {
         return pongs.get();
     }
 
-    /** @return why connections failed, most frequent first, as "reason xN" */
+    /** @return why connections failed: reason to count, sorted by reason */
     public String failureSummary() {
         Map<String, Integer> sorted = new TreeMap<>();
         failures.forEach((reason, n) -> sorted.put(reason, n.get()));
