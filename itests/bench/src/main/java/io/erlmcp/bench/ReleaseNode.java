@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * An erlmcp release node for a benchmark: a fresh instance directory (its {@code etc/} copied from the release,
  * plus whatever configuration the benchmark adds), free ports, {@code bin/erlmcp start} with the examples
  * feature, and the operator's view of it: live heap through {@code bin/erlmcp eval 'erlmcp:garbage_collect'},
- * open files from {@code /proc}, a class histogram from {@code jcmd}.
+ * open files from {@code /proc}, a class histogram from {@code jcmd}. The instance directory is deleted when the
+ * node stopped cleanly, unless {@code -Dbench.keepInstance=true}.
  */
 final class ReleaseNode implements AutoCloseable {
 
@@ -167,8 +168,19 @@ final class ReleaseNode implements AutoCloseable {
             try {
                 run(120, "stop");
             } catch (IllegalStateException e) {
-                System.err.println(e.getMessage() + "; killing the node (pid " + pid + ")");
+                System.err.println(e.getMessage() + "; killing the node (pid " + pid + "); its instance (logs) stays "
+                        + "in " + base);
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                return;
+            }
+            if (Boolean.getBoolean("bench.keepInstance")) {
+                System.err.println("instance kept in " + base);
+                return;
+            }
+            try (Stream<Path> files = Files.walk(base)) {
+                for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }
