@@ -112,6 +112,9 @@ public final class ControlServer implements AutoCloseable {
         return t;
     }
 
+    /** Pause after a failed accept (say, out of file descriptors) before trying again. */
+    static final long ACCEPT_RETRY_MILLIS = 500;
+
     private void acceptLoop() {
         while (!closed) {
             SocketChannel channel;
@@ -120,10 +123,16 @@ public final class ControlServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
+                // "Too many open files" passes: keep the operator's way in (eval, ping, stop) and try again.
                 if (!closed) {
-                    LOG.warn("Control socket accept failed: {}", e.toString());
+                    LOG.warn("Control socket accept failed, retrying in {} ms: {}", ACCEPT_RETRY_MILLIS, e.toString());
+                    try {
+                        Thread.sleep(ACCEPT_RETRY_MILLIS);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                 }
-                return;
+                continue;
             }
             open.add(channel);
             try {
