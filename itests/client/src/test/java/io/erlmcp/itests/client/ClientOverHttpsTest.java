@@ -3,8 +3,8 @@ package io.erlmcp.itests.client;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.erlmcp.client.ClientTransport;
 
@@ -14,22 +14,11 @@ import io.erlmcp.client.ClientTransport;
  */
 class ClientOverHttpsTest extends ClientContract {
 
-    private static NodeUnderTest node;
-
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = NodeUnderTest.withHttps();
-    }
-
-    @AfterAll
-    static void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final PerClassNode NODE = new PerClassNode(NodeUnderTest::withHttps);
 
     @Override
     ClientTransport transport() throws Exception {
-        return ClientTransport.streamableHttp(node.secureUri("https", "/mcp"), node.trustingContext(), Map.of());
+        return ClientTransport.streamableHttp(NODE.get().secureUri("https", "/mcp"), NODE.get().trustingContext(), Map.of());
     }
 }

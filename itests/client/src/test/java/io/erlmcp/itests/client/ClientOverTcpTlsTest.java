@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.erlmcp.client.ClientTransport;
 import io.erlmcp.client.McpClient;
@@ -20,30 +19,19 @@ import io.erlmcp.client.McpException;
  */
 class ClientOverTcpTlsTest extends ClientContract {
 
-    private static NodeUnderTest node;
-
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = NodeUnderTest.withTcpTls();
-    }
-
-    @AfterAll
-    static void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final PerClassNode NODE = new PerClassNode(NodeUnderTest::withTcpTls);
 
     @Override
     ClientTransport transport() throws Exception {
-        return ClientTransport.tcp("127.0.0.1", node.tlsPort(), node.trustingContext());
+        return ClientTransport.tcp("127.0.0.1", NODE.get().tlsPort(), NODE.get().trustingContext());
     }
 
     /** The node's refusal line at max_connections reaches the client as the reason its connection ended. */
     @Test
     void aListenerAtMaxConnectionsRefusesWithItsErrorLine() {
-        try (McpClient first = McpClient.builder(ClientTransport.tcp("127.0.0.1", node.limitedPort())).build();
-                McpClient second = McpClient.builder(ClientTransport.tcp("127.0.0.1", node.limitedPort()))
+        try (McpClient first = McpClient.builder(ClientTransport.tcp("127.0.0.1", NODE.get().limitedPort())).build();
+                McpClient second = McpClient.builder(ClientTransport.tcp("127.0.0.1", NODE.get().limitedPort()))
                         .requestTimeout(Duration.ofSeconds(30)).build()) {
             first.initialize();
             assertThatThrownBy(second::initialize).isInstanceOf(McpException.class)
@@ -55,10 +43,10 @@ class ClientOverTcpTlsTest extends ClientContract {
     /** A client that does not trust the node's certificate cannot connect. */
     @Test
     void aClientThatDoesNotTrustTheCertificateIsRefused() throws Exception {
-        try (McpClient untrusting = McpClient.builder(ClientTransport.tcp("127.0.0.1", node.tlsPort(),
+        try (McpClient untrusting = McpClient.builder(ClientTransport.tcp("127.0.0.1", NODE.get().tlsPort(),
                 javax.net.ssl.SSLContext.getDefault())).build()) {
             assertThatThrownBy(untrusting::initialize).isInstanceOf(McpException.class)
-                    .hasMessageContaining("cannot connect to 127.0.0.1:" + node.tlsPort() + " (TLS)");
+                    .hasMessageContaining("cannot connect to 127.0.0.1:" + NODE.get().tlsPort() + " (TLS)");
         }
     }
 }

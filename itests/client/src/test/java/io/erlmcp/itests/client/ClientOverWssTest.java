@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.itests.client;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.erlmcp.client.ClientTransport;
 
@@ -12,22 +11,11 @@ import io.erlmcp.client.ClientTransport;
  */
 class ClientOverWssTest extends ClientContract {
 
-    private static NodeUnderTest node;
-
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = NodeUnderTest.withHttps();
-    }
-
-    @AfterAll
-    static void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final PerClassNode NODE = new PerClassNode(NodeUnderTest::withHttps);
 
     @Override
     ClientTransport transport() throws Exception {
-        return ClientTransport.webSocket(node.secureUri("wss", "/mcp/ws"), node.trustingContext());
+        return ClientTransport.webSocket(NODE.get().secureUri("wss", "/mcp/ws"), NODE.get().trustingContext());
     }
 }

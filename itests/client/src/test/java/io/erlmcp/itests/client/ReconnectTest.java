@@ -10,10 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.erlmcp.client.ClientTransport;
 import io.erlmcp.client.ConnectionListener.State;
@@ -26,20 +25,9 @@ import io.erlmcp.client.McpClient;
  */
 class ReconnectTest {
 
-    private static NodeUnderTest node;
+    @RegisterExtension
+    static final PerClassNode NODE = new PerClassNode(NodeUnderTest::start);
     private final List<McpClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = NodeUnderTest.start();
-    }
-
-    @AfterAll
-    static void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @AfterEach
     void closeClients() {
@@ -48,9 +36,9 @@ class ReconnectTest {
 
     @Test
     void everyConnectionPerSessionTransportReconnectsAfterARestart() throws Exception {
-        Map<String, ClientTransport> transports = Map.of("tcp", ClientTransport.tcp("127.0.0.1", node.tcpPort),
-                "ws", ClientTransport.webSocket(node.uri("ws", "/mcp/ws")),
-                "sse", ClientTransport.legacySse(node.uri("http", "/sse")));
+        Map<String, ClientTransport> transports = Map.of("tcp", ClientTransport.tcp("127.0.0.1", NODE.get().tcpPort),
+                "ws", ClientTransport.webSocket(NODE.get().uri("ws", "/mcp/ws")),
+                "sse", ClientTransport.legacySse(NODE.get().uri("http", "/sse")));
         Map<String, List<String>> states = new ConcurrentHashMap<>();
         Map<String, McpClient> byName = new ConcurrentHashMap<>();
         for (Map.Entry<String, ClientTransport> t : transports.entrySet()) {
@@ -66,7 +54,7 @@ class ReconnectTest {
             client.ping();
         }
 
-        node.restart();
+        NODE.get().restart();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         for (String name : transports.keySet()) {
