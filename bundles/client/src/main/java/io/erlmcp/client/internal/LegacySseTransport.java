@@ -22,8 +22,6 @@ import javax.net.ssl.SSLContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.erlmcp.client.ClientTransport;
-
 /**
  * The HTTP+SSE transport of MCP 2024-11-05 ({@code io.erlmcp.mcp.sse} serves it at {@code /sse}): a GET opens the
  * event stream, whose first {@code endpoint} event names (relative to the SSE URL) where to POST messages; every
@@ -31,7 +29,7 @@ import io.erlmcp.client.ClientTransport;
  * comes back as an SSE {@code message} event. The endpoint must have the SSE URL's scheme, host and port. When the
  * stream ends, {@code ended} is told; {@link #start} may be called again after that: a new stream and session.
  */
-public final class LegacySseTransport implements ClientTransport {
+public final class LegacySseTransport extends ConnectionTransport<LegacySseTransport.Connection> {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POST_TIMEOUT = Duration.ofSeconds(30);
@@ -39,45 +37,18 @@ public final class LegacySseTransport implements ClientTransport {
     private final URI sseEndpoint;
     private final Map<String, String> headers;
     private final HttpClient http;
-    private Connection current; // guarded by this
-    private boolean closed; // guarded by this
 
     /** @param tls null for the JDK's default trust (https) */
     public LegacySseTransport(URI sseEndpoint, SSLContext tls, Map<String, String> headers) {
-        String scheme = sseEndpoint.getScheme() == null ? "" : sseEndpoint.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("an SSE endpoint is http:// or https://, not " + sseEndpoint);
-        }
-        this.sseEndpoint = sseEndpoint;
+        this.sseEndpoint = Endpoints.requireScheme(sseEndpoint, "an SSE endpoint", "http", "https");
         this.headers = Map.copyOf(headers);
         // HTTP/1.1: the stream is one long response; no h2c upgrade attempt on plain http.
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT);
-        if (tls != null) {
-            b.sslContext(tls);
-        }
-        this.http = b.build();
+        this.http = Endpoints.httpClient(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT), tls);
     }
 
     @Override
-    public void start(Consumer<JsonNode> inbound) throws IOException {
-        start(inbound, reason -> {
-        });
-    }
-
-    @Override
-    public void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
-        Connection old;
-        synchronized (this) {
-            if (closed) {
-                throw new IOException("transport closed");
-            }
-            old = current;
-            current = null;
-        }
-        if (old != null) {
-            old.close();
-        }
-        // Waiting for the endpoint event runs without the lock: a send meanwhile fails at once ("not connected").
+    protected Connection open(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
         Connection c = new Connection(inbound, ended);
         HttpRequest.Builder get = HttpRequest.newBuilder(sseEndpoint).header("Accept", "text/event-stream");
         headers.forEach(get::header);
@@ -102,37 +73,26 @@ public final class LegacySseTransport implements ClientTransport {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        synchronized (this) {
-            if (closed) {
-                c.close();
-                throw new IOException("transport closed");
-            }
-            current = c;
-        }
+        return c;
     }
 
     @Override
-    public boolean reconnectable() {
-        return true;
+    protected String peer() {
+        return sseEndpoint.toString();
     }
 
     /** Where messages are POSTed (from the endpoint event), or null when not connected. */
-    public synchronized URI messagesEndpoint() {
-        return current == null ? null : current.messages;
+    public URI messagesEndpoint() {
+        Connection c = currentOrNull();
+        return c == null ? null : c.messages;
     }
 
     @Override
     public void send(JsonNode message) throws IOException {
-        URI to;
-        String why;
-        synchronized (this) {
-            if (closed) {
-                throw new IOException("transport closed");
-            }
-            to = current == null || current.over ? null : current.messages;
-            why = current == null ? null : current.endReason;
-        }
+        Connection c = connection();
+        URI to = c.over ? null : c.messages;
         if (to == null) {
+            String why = c.endReason;
             throw new IOException("not connected to " + sseEndpoint + (why == null ? "" : ": " + why));
         }
         HttpRequest.Builder post = HttpRequest.newBuilder(to).timeout(POST_TIMEOUT)
@@ -149,19 +109,6 @@ public final class LegacySseTransport implements ClientTransport {
         }
         if (response.statusCode() / 100 != 2) {
             throw new IOException("HTTP " + response.statusCode() + " from POST " + to + ": " + response.body());
-        }
-    }
-
-    @Override
-    public void close() {
-        Connection c;
-        synchronized (this) {
-            closed = true;
-            c = current;
-            current = null;
-        }
-        if (c != null) {
-            c.close();
         }
     }
 
@@ -185,7 +132,7 @@ public final class LegacySseTransport implements ClientTransport {
     }
 
     /** One GET stream: reads its events line by line and reports its end once. */
-    private final class Connection implements Flow.Subscriber<String> {
+    final class Connection implements Flow.Subscriber<String>, ConnectionTransport.Link {
         private final Consumer<JsonNode> inbound;
         private final Consumer<String> ended;
         final CompletableFuture<URI> endpoint = new CompletableFuture<>();
@@ -271,7 +218,8 @@ public final class LegacySseTransport implements ClientTransport {
             }
         }
 
-        void close() {
+        @Override
+        public void close() {
             over = true;
             Flow.Subscription s = subscription;
             if (s != null) {

@@ -96,11 +96,7 @@ public final class StreamableHttpTransport implements ClientTransport {
     /** @param tls the context for https endpoints (say, trusting a private CA); null: the JVM's default */
     public StreamableHttpTransport(URI endpoint, Map<String, String> headers, SseReconnectPolicy reconnect,
             SSLContext tls) {
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-        if (tls != null) {
-            builder.sslContext(tls);
-        }
-        this.http = builder.build();
+        this.http = Endpoints.httpClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)), tls);
         this.endpoint = endpoint;
         this.headers = Map.copyOf(headers);
         this.reconnect = Objects.requireNonNull(reconnect, "reconnect");

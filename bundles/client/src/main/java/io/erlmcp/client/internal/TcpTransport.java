@@ -21,8 +21,6 @@ import javax.net.ssl.SSLSocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.erlmcp.client.ClientTransport;
-
 /**
  * MCP over TCP, as {@code io.erlmcp.mcp.tcp} serves it: one JSON-RPC message per line ({@code \n}, a {@code \r}
  * before it is dropped), one session per connection. With an {@link SSLContext} the connection is TLS 1.3 only and
@@ -31,7 +29,7 @@ import io.erlmcp.client.ClientTransport;
  * {@code ended} callback is told why, with the server's last {@code "id": null} error if it sent one just before
  * (say, {@code server at max_connections}). {@link #start} may be called again after that: a new connection.
  */
-public final class TcpTransport implements ClientTransport {
+public final class TcpTransport extends ConnectionTransport<TcpTransport.Connection> {
 
     /** The longest line read from the server. */
     public static final int MAX_LINE_BYTES = 64 << 20;
@@ -40,8 +38,6 @@ public final class TcpTransport implements ClientTransport {
     private final String host;
     private final int port;
     private final SSLContext tls;
-    private Connection current; // guarded by this
-    private boolean closed; // guarded by this
 
     /** @param tls null for plain TCP */
     public TcpTransport(String host, int port, SSLContext tls) {
@@ -57,67 +53,23 @@ public final class TcpTransport implements ClientTransport {
     }
 
     @Override
-    public void start(Consumer<JsonNode> inbound) throws IOException {
-        start(inbound, reason -> {
-        });
+    protected Connection open(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
+        return new Connection(connect(), inbound, ended);
     }
 
     @Override
-    public void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
-        Connection old;
-        synchronized (this) {
-            if (closed) {
-                throw new IOException("transport closed");
-            }
-            old = current;
-            current = null;
-        }
-        if (old != null) {
-            old.close();
-        }
-        // Connect without the lock: a send meanwhile fails at once ("not connected") instead of waiting for it.
-        Connection c = new Connection(connect(), inbound, ended);
-        synchronized (this) {
-            if (closed) {
-                c.close();
-                throw new IOException("transport closed");
-            }
-            current = c;
-        }
-        c.startReading();
+    protected void opened(Connection connection) {
+        connection.startReading();
     }
 
     @Override
-    public boolean reconnectable() {
-        return true;
+    protected String peer() {
+        return host + ":" + port;
     }
 
     @Override
     public void send(JsonNode message) throws IOException {
-        Connection c;
-        synchronized (this) {
-            if (closed) {
-                throw new IOException("transport closed");
-            }
-            c = current;
-        }
-        if (c == null) {
-            throw new IOException("not connected to " + host + ":" + port);
-        }
-        c.write(JsonRpcPeer.JSON.writeValueAsBytes(message));
-    }
-
-    @Override
-    public void close() {
-        Connection c;
-        synchronized (this) {
-            closed = true;
-            c = current;
-            current = null;
-        }
-        if (c != null) {
-            c.close();
-        }
+        connection().write(JsonRpcPeer.JSON.writeValueAsBytes(message));
     }
 
     private Socket connect() throws IOException {
@@ -145,7 +97,7 @@ public final class TcpTransport implements ClientTransport {
     }
 
     /** One connection: its socket, its reader thread and its writer. */
-    private final class Connection {
+    final class Connection implements ConnectionTransport.Link {
         private final Socket socket;
         private final OutputStream out;
         private final Consumer<JsonNode> inbound;
@@ -196,7 +148,8 @@ public final class TcpTransport implements ClientTransport {
             }
         }
 
-        void close() {
+        @Override
+        public void close() {
             closing = true;
             try {
                 socket.close();

@@ -8,7 +8,6 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,8 +20,6 @@ import javax.net.ssl.SSLContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.erlmcp.client.ClientTransport;
-
 /**
  * MCP over WebSocket, as {@code io.erlmcp.mcp.ws} serves it at {@code /mcp/ws}: offers the subprotocol {@code mcp},
  * sends one JSON-RPC message per text message and joins fragmented text messages from the server (up to
@@ -30,7 +27,7 @@ import io.erlmcp.client.ClientTransport;
  * answered by the JDK. When the server closes the connection or it fails, {@code ended} is told why; {@link #start}
  * may be called again after that: a new connection.
  */
-public final class WebSocketTransport implements ClientTransport {
+public final class WebSocketTransport extends ConnectionTransport<WebSocketTransport.Connection> {
 
     /** The subprotocol offered. */
     public static final String SUBPROTOCOL = "mcp";
@@ -41,44 +38,16 @@ public final class WebSocketTransport implements ClientTransport {
     private final URI endpoint;
     private final Map<String, String> headers;
     private final HttpClient http;
-    private Connection current; // guarded by this
-    private boolean closed; // guarded by this
 
     /** @param tls null for the JDK's default trust (wss) */
     public WebSocketTransport(URI endpoint, SSLContext tls, Map<String, String> headers) {
-        String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("ws") && !scheme.equals("wss")) {
-            throw new IllegalArgumentException("a WebSocket endpoint is ws:// or wss://, not " + endpoint);
-        }
-        this.endpoint = endpoint;
+        this.endpoint = Endpoints.requireScheme(endpoint, "a WebSocket endpoint", "ws", "wss");
         this.headers = Map.copyOf(headers);
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT);
-        if (tls != null) {
-            b.sslContext(tls);
-        }
-        this.http = b.build();
+        this.http = Endpoints.httpClient(HttpClient.newBuilder().connectTimeout(TIMEOUT), tls);
     }
 
     @Override
-    public void start(Consumer<JsonNode> inbound) throws IOException {
-        start(inbound, reason -> {
-        });
-    }
-
-    @Override
-    public void start(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
-        Connection old;
-        synchronized (this) {
-            if (closed) {
-                throw new IOException("transport closed");
-            }
-            old = current;
-            current = null;
-        }
-        if (old != null) {
-            old.close();
-        }
-        // The handshake runs without the lock: a send meanwhile fails at once ("not connected").
+    protected Connection open(Consumer<JsonNode> inbound, Consumer<String> ended) throws IOException {
         Connection c = new Connection(inbound, ended);
         WebSocket.Builder b = http.newWebSocketBuilder().subprotocols(SUBPROTOCOL).connectTimeout(TIMEOUT);
         headers.forEach(b::header);
@@ -106,50 +75,21 @@ public final class WebSocketTransport implements ClientTransport {
             throw new IOException(endpoint + " selected subprotocol " + selected + ", not " + SUBPROTOCOL);
         }
         c.ws = ws;
-        synchronized (this) {
-            if (closed) {
-                c.close();
-                throw new IOException("transport closed");
-            }
-            current = c;
-        }
+        return c;
     }
 
     @Override
-    public boolean reconnectable() {
-        return true;
+    protected String peer() {
+        return endpoint.toString();
     }
 
     @Override
     public void send(JsonNode message) throws IOException {
-        Connection c;
-        synchronized (this) {
-            if (closed) {
-                throw new IOException("transport closed");
-            }
-            c = current;
-        }
-        if (c == null) {
-            throw new IOException("not connected to " + endpoint);
-        }
-        c.send(JsonRpcPeer.JSON.writeValueAsString(message));
-    }
-
-    @Override
-    public void close() {
-        Connection c;
-        synchronized (this) {
-            closed = true;
-            c = current;
-            current = null;
-        }
-        if (c != null) {
-            c.close();
-        }
+        connection().send(JsonRpcPeer.JSON.writeValueAsString(message));
     }
 
     /** One WebSocket connection: joins text fragments and reports its end once. */
-    private final class Connection implements WebSocket.Listener {
+    final class Connection implements WebSocket.Listener, ConnectionTransport.Link {
         private final Consumer<JsonNode> inbound;
         private final Consumer<String> ended;
         private final StringBuilder text = new StringBuilder();
@@ -231,7 +171,8 @@ public final class WebSocketTransport implements ClientTransport {
             }
         }
 
-        void close() {
+        @Override
+        public void close() {
             over = true;
             WebSocket w = ws;
             if (w == null) {

@@ -67,28 +67,7 @@ class TcpTransportTest {
         if (!socket.isBound()) {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         }
-        Thread acceptor = new Thread(() -> {
-            while (!socket.isClosed()) {
-                try {
-                    Socket s = socket.accept();
-                    sockets.add(s);
-                    int n = connections.incrementAndGet();
-                    Thread t = new Thread(() -> {
-                        try (s) {
-                            handler.handle(s, n);
-                        } catch (Exception e) {
-                            // The client went away.
-                        }
-                    });
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Acceptor.start(socket, sockets, connections, handler::handle);
         return socket.getLocalPort();
     }
 

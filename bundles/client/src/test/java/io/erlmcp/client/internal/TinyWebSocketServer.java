@@ -160,28 +160,7 @@ final class TinyWebSocketServer implements Closeable {
             throws IOException {
         this.server = sockets.createServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    this.sockets.add(s);
-                    int n = connections.incrementAndGet();
-                    Thread t = new Thread(() -> {
-                        try (s) {
-                            serve(s, n, selected, status, handler);
-                        } catch (Exception e) {
-                            // The client went away.
-                        }
-                    });
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Acceptor.start(server, this.sockets, connections, (s, n) -> serve(s, n, selected, status, handler));
     }
 
     int port() {
