@@ -141,16 +141,7 @@ class HttpRobustnessTest {
         c.head("POST", "/mcp", "Content-Type: application/json", "Accept: application/json, text/event-stream",
                 "Transfer-Encoding: chunked");
         Future<RawHttp.Response> answer = READERS.submit(() -> c.response(30_000));
-        byte[] chunk = ("10000\r\n" + Mcp.repeat('x', 0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        long sent = 0;
-        try {
-            while (sent < 100L << 20 && !answer.isDone()) {
-                c.raw(chunk);
-                sent += 0x10000;
-            }
-        } catch (IOException closed) {
-            // the server closed while we were sending
-        }
+        long sent = c.sendChunksUntil(answer, 100L << 20);
         RawHttp.Response r = answer.get(10, TimeUnit.SECONDS);
         Baseline.record("http 100 MB chunked body: " + r.status() + " after " + sent / 1024 + " KiB sent");
         assertThat(r.status()).isEqualTo(413);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 /**
  * HTTP/1.1 written and read by hand on a raw socket, so that a test can send what no HTTP client would (garbage,
@@ -65,6 +66,26 @@ final class RawHttp implements AutoCloseable {
 
     void raw(String text) throws IOException {
         raw(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Streams a chunked body of 64 KiB chunks until {@code limit} bytes are sent, the {@code answered} response is
+     * in or the server closes the connection.
+     *
+     * @return the body bytes sent
+     */
+    long sendChunksUntil(Future<?> answered, long limit) {
+        byte[] chunk = ("10000\r\n" + Mcp.repeat('x', 0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        long sent = 0;
+        try {
+            while (sent < limit && !answered.isDone()) {
+                raw(chunk);
+                sent += 0x10000;
+            }
+        } catch (IOException closed) {
+            // the server closed while we were sending
+        }
+        return sent;
     }
 
     /** Writes a request head; {@code headers} are complete lines without CRLF. */

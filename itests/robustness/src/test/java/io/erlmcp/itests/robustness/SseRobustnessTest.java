@@ -4,7 +4,6 @@ package io.erlmcp.itests.robustness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -150,16 +149,7 @@ class SseRobustnessTest {
         RawHttp post = open();
         post.head("POST", s.messages(), "Content-Type: application/json", "Transfer-Encoding: chunked");
         Future<RawHttp.Response> answer = READERS.submit(() -> post.response(30_000));
-        byte[] chunk = ("10000\r\n" + Mcp.repeat('x', 0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        long sent = 0;
-        try {
-            while (sent < 100L << 20 && !answer.isDone()) {
-                post.raw(chunk);
-                sent += 0x10000;
-            }
-        } catch (IOException closed) {
-            // the server closed while we were sending
-        }
+        long sent = post.sendChunksUntil(answer, 100L << 20);
         RawHttp.Response r = answer.get(10, TimeUnit.SECONDS);
         Baseline.record("sse 100 MB chunked body: " + r.status() + " after " + sent / 1024 + " KiB sent");
         assertThat(r.status()).isEqualTo(413);
