@@ -1,21 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.mcp.tcp.internal;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,157 +33,177 @@ import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
 
 /**
- * One MCP session over one TCP connection: a reader (a pool thread for the connection's life) hands every line
- * to the session; outgoing messages wait in a queue bounded in messages and bytes and are written by a drain
- * task on the pool, one line each. A send that would pass a bound closes the connection (which also unblocks a
- * writer stuck on a client that does not read).
+ * One MCP session over one TCP connection on Jetty's NIO end point. Reads run when the selector reports input
+ * ({@link #fillInterested()} / {@link #onFillable()}), each complete line goes to the session; a read buffer is
+ * taken from the pool only for the read and returned before waiting again, so an idle connection holds no thread
+ * and no buffer. Outgoing messages wait in a queue bounded in messages and bytes (counted until written); the
+ * sending thread itself starts the non-blocking write of everything queued, and the write's completion continues
+ * with what was queued meanwhile. A send that would pass a bound closes the connection.
  */
-final class TcpConnection implements MessageChannel {
+final class TcpConnection extends AbstractConnection implements MessageChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
     /** Longest wait for the answers still owed after the client's end of input. */
     static final long HALF_CLOSE_GRACE_MILLIS = 10_000;
+    private static final int READ_BUFFER_BYTES = 8192;
+    /** Most messages written in one gathering write. */
+    private static final int MAX_BATCH = 128;
+    private static final byte[] NEWLINE = {'\n'};
 
-    private final Socket socket;
     private final McpServerEndpoint endpoint;
     private final TcpSettings settings;
-    private final Executor pool;
+    private final Scheduler scheduler;
+    private final ByteBufferPool buffers;
     private final Consumer<TcpConnection> onClosed;
     private final String remote;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object lock = new Object();
     private final ArrayDeque<byte[]> outbox = new ArrayDeque<>(); // guarded by lock
+    private int queuedMessages; // queued or being written, guarded by lock
     private long queuedBytes; // guarded by lock
+    private int writingMessages; // in the write in progress, guarded by lock
+    private long writingBytes; // guarded by lock
     private int peakMessages; // guarded by lock
     private long peakBytes; // guarded by lock
-    private boolean draining; // guarded by lock
     private int pending; // frames handed to the session and not yet done, guarded by lock
-    private volatile OutputStream out;
+    private boolean inputEnded; // guarded by lock
+    private final Flusher flusher = new Flusher();
+    // The partial input line: touched only by onFillable, which Jetty never runs twice at once.
+    private ByteArrayOutputStream line;
+    private boolean overLong;
     private volatile ServerSession session;
-    private volatile long lastActivity = System.nanoTime();
     private volatile String closeReason;
 
-    TcpConnection(Socket socket, McpServerEndpoint endpoint, TcpSettings settings, Executor pool,
-            Consumer<TcpConnection> onClosed) {
-        this.socket = socket;
+    TcpConnection(EndPoint endPoint, Executor executor, Scheduler scheduler, ByteBufferPool buffers,
+            McpServerEndpoint endpoint, TcpSettings settings, Consumer<TcpConnection> onClosed) {
+        super(endPoint, executor);
         this.endpoint = endpoint;
         this.settings = settings;
-        this.pool = pool;
+        this.scheduler = scheduler;
+        this.buffers = buffers;
         this.onClosed = onClosed;
-        this.remote = socket.getRemoteSocketAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+        SocketAddress address = endPoint.getRemoteSocketAddress();
+        this.remote = address instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
-                : String.valueOf(socket.getRemoteSocketAddress());
+                : String.valueOf(address);
     }
 
-    /** The reader: runs on a pool thread until the connection ends. */
-    void run() {
+    @Override
+    public void onOpen() {
+        super.onOpen();
         try {
-            socket.setTcpNoDelay(true);
-            // Reads wake up at least every idle timeout, to check for activity in either direction.
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeoutMillis()));
-            // Unbuffered: readLoop reads in chunks of its own, and each drain() buffers what it writes, so an idle
-            // connection holds no 8 KB buffers.
-            InputStream in = socket.getInputStream();
-            out = socket.getOutputStream();
             session = endpoint.open(new TransportInfo("tcp", remote, null), this);
-            LOG.debug("tcp session {} opened for {}", session.id(), remote);
-            if (closed.get()) {
-                session.close();
-                return;
+        } catch (RuntimeException e) {
+            LOG.warn("tcp connection {} failed to open a session", remote, e);
+            close("internal error");
+            return;
+        }
+        LOG.debug("tcp session {} opened for {}", session.id(), remote);
+        if (closed.get()) {
+            session.close();
+            return;
+        }
+        fillInterested();
+    }
+
+    @Override
+    public void onFillable() {
+        RetainableByteBuffer retained = buffers.acquire(READ_BUFFER_BYTES, false);
+        ByteBuffer buffer = retained.getByteBuffer();
+        try {
+            while (!closed.get()) {
+                BufferUtil.clear(buffer);
+                int n = getEndPoint().fill(buffer);
+                if (n > 0) {
+                    lines(buffer);
+                } else if (n == 0) {
+                    fillInterested();
+                    return;
+                } else {
+                    endOfInput();
+                    return;
+                }
             }
-            readLoop(in);
-            awaitAnswers();
-            close("end of input");
         } catch (IOException e) {
             close(closed.get() ? closeReason : "read failed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("tcp connection {} failed", remote, e);
             close("internal error");
+        } finally {
+            retained.release();
+        }
+    }
+
+    private void lines(ByteBuffer buffer) {
+        byte[] bytes = buffer.array();
+        int from = buffer.arrayOffset() + buffer.position();
+        int to = buffer.arrayOffset() + buffer.limit();
+        int max = settings.maxLineBytes();
+        int start = from;
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != '\n') {
+                continue;
+            }
+            int size = line == null ? 0 : line.size();
+            if (!overLong && size + (i - start) > max) {
+                overLong = true;
+                tooLong();
+            }
+            if (!overLong) {
+                if (size == 0) {
+                    frame(Arrays.copyOfRange(bytes, start, i));
+                } else {
+                    line.write(bytes, start, i - start);
+                    frame(line.toByteArray());
+                }
+            }
+            line = null; // an idle connection keeps no line buffer
+            overLong = false;
+            start = i + 1;
+        }
+        if (start < to && !overLong) {
+            int size = line == null ? 0 : line.size();
+            if (size + (to - start) > max) {
+                // Answered now, not at the line's end: a client streaming a huge line learns at once.
+                overLong = true;
+                line = null;
+                tooLong();
+            } else {
+                if (line == null) {
+                    line = new ByteArrayOutputStream(Math.min(max, Math.max(256, 2 * (to - start))));
+                }
+                line.write(bytes, start, to - start);
+            }
         }
     }
 
     /**
-     * After the end of input (a client that half-closes after its last request, {@code nc -N}): lets the requests
-     * in flight answer and the queue drain before the socket closes, for at most {@link #HALF_CLOSE_GRACE_MILLIS}
+     * After the end of input (a client that half-closes after its last request, {@code nc -N}): the requests in
+     * flight answer and the queue drains before the connection closes, for at most {@link #HALF_CLOSE_GRACE_MILLIS}
      * (or the idle timeout, if shorter). The end of input may also be a client that closed for good while a call
      * waits for it (an elicitation it can no longer answer): that must not hold the connection for long.
      */
-    private void awaitAnswers() {
-        long deadline = System.nanoTime()
-                + Math.min(settings.idleTimeoutMillis(), HALF_CLOSE_GRACE_MILLIS) * 1_000_000L;
-        synchronized (lock) {
-            while (!closed.get() && (pending > 0 || draining || !outbox.isEmpty())) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    lock.wait(Math.min(left, 100));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+    private void endOfInput() {
+        if (line != null && line.size() > 0 && !overLong) {
+            frame(line.toByteArray());
         }
+        line = null;
+        synchronized (lock) {
+            inputEnded = true;
+        }
+        long grace = Math.min(settings.idleTimeoutMillis(), HALF_CLOSE_GRACE_MILLIS);
+        scheduler.schedule(() -> close("end of input"), grace, TimeUnit.MILLISECONDS);
+        closeIfAnswered();
     }
 
-    private void readLoop(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        boolean overLong = false;
-        // Small until a read fills it: most clients send small messages, and an idle connection keeps this.
-        byte[] buffer = new byte[1024];
-        int lastRead = 0;
-        int max = settings.maxLineBytes();
-        while (!closed.get()) {
-            if (lastRead == buffer.length && buffer.length < 8192) {
-                buffer = new byte[8192];
-            }
-            int n;
-            try {
-                n = in.read(buffer);
-            } catch (SocketTimeoutException e) {
-                if (System.nanoTime() - lastActivity >= settings.idleTimeoutMillis() * 1_000_000L) {
-                    close("idle for " + settings.idleTimeoutMillis() + " ms");
-                    return;
-                }
-                continue;
-            }
-            if (n < 0) {
-                if (line.size() > 0 && !overLong) {
-                    frame(line.toByteArray());
-                }
+    /** After the end of input: closes once nothing is in flight and everything is written. */
+    private void closeIfAnswered() {
+        synchronized (lock) {
+            if (!inputEnded || pending > 0 || queuedMessages > 0) {
                 return;
             }
-            lastActivity = System.nanoTime();
-            lastRead = n;
-            int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (buffer[i] != '\n') {
-                    continue;
-                }
-                if (!overLong && line.size() + (i - start) > max) {
-                    overLong = true;
-                    tooLong();
-                }
-                if (!overLong) {
-                    line.write(buffer, start, i - start);
-                    frame(line.toByteArray());
-                }
-                line.reset();
-                overLong = false;
-                start = i + 1;
-            }
-            if (start < n && !overLong) {
-                if (line.size() + (n - start) > max) {
-                    // Answered now, not at the line's end: a client streaming a huge line learns at once.
-                    overLong = true;
-                    line.reset();
-                    tooLong();
-                } else {
-                    line.write(buffer, start, n - start);
-                }
-            }
         }
+        close("end of input");
     }
 
     /** The line passed {@code max_line_bytes}: answered at once; the rest of it, up to its end, is discarded. */
@@ -210,11 +236,11 @@ final class TcpConnection implements MessageChannel {
             s.receive(inbound, this).whenComplete((v, failure) -> {
                 synchronized (lock) {
                     pending--;
-                    lock.notifyAll();
                 }
                 if (failure != null) {
                     LOG.warn("tcp request failed", failure);
                 }
+                closeIfAnswered();
             });
         } catch (RuntimeException e) {
             LOG.warn("tcp frame failed", e);
@@ -227,20 +253,21 @@ final class TcpConnection implements MessageChannel {
         if (closed.get()) {
             return;
         }
+        for (int i = 0; i < json.length; i++) {
+            if (json[i] == '\n' || json[i] == '\r') {
+                json[i] = ' '; // whitespace in JSON; a raw line break would split the message
+            }
+        }
         boolean overflow;
-        boolean startDrain = false;
         synchronized (lock) {
-            overflow = outbox.size() + 1 > settings.queueMaxMessages()
+            overflow = queuedMessages + 1 > settings.queueMaxMessages()
                     || queuedBytes + json.length > settings.queueMaxBytes();
             if (!overflow) {
                 outbox.add(json);
+                queuedMessages++;
                 queuedBytes += json.length;
-                peakMessages = Math.max(peakMessages, outbox.size());
+                peakMessages = Math.max(peakMessages, queuedMessages);
                 peakBytes = Math.max(peakBytes, queuedBytes);
-                if (!draining) {
-                    draining = true;
-                    startDrain = true;
-                }
             }
         }
         if (overflow) {
@@ -249,55 +276,60 @@ final class TcpConnection implements MessageChannel {
             close("outgoing queue full", true);
             return;
         }
-        if (startDrain) {
-            try {
-                pool.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                close("no thread to write");
+        flusher.iterate(); // writes on this thread unless a write is in progress (whose completion continues)
+    }
+
+    /** Writes the queue: one gathering write of everything queued, then again until the queue is empty. */
+    private final class Flusher extends IteratingCallback {
+
+        @Override
+        protected Action process() {
+            ByteBuffer[] batch;
+            synchronized (lock) {
+                queuedMessages -= writingMessages; // the previous write completed
+                queuedBytes -= writingBytes;
+                writingMessages = 0;
+                writingBytes = 0;
+                int n = Math.min(outbox.size(), MAX_BATCH);
+                batch = new ByteBuffer[2 * n];
+                for (int i = 0; i < n; i++) {
+                    byte[] message = outbox.poll();
+                    batch[2 * i] = ByteBuffer.wrap(message);
+                    batch[2 * i + 1] = ByteBuffer.wrap(NEWLINE);
+                    writingBytes += message.length;
+                }
+                writingMessages = n;
             }
+            if (batch.length == 0) {
+                closeIfAnswered();
+                return Action.IDLE;
+            }
+            getEndPoint().write(this, batch);
+            return Action.SCHEDULED;
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable failure) {
+            TcpConnection.this.close(closed.get() ? closeReason : "write failed: " + failure.getMessage());
         }
     }
 
-    /** The writer: writes queued messages until the queue is empty, then ends (the next send starts another). */
-    private void drain() {
-        OutputStream o = null; // buffered for this run only: an idle connection keeps no write buffer
-        try {
-            while (true) {
-                byte[] message;
-                boolean last;
-                synchronized (lock) {
-                    message = outbox.poll();
-                    if (message == null) {
-                        draining = false;
-                        lock.notifyAll();
-                        return;
-                    }
-                    last = outbox.isEmpty();
-                }
-                for (int i = 0; i < message.length; i++) {
-                    if (message[i] == '\n' || message[i] == '\r') {
-                        message[i] = ' '; // whitespace in JSON; a raw line break would split the message
-                    }
-                }
-                if (o == null) {
-                    o = new BufferedOutputStream(out, (int) Math.min(8192, Math.max(512, message.length + 1L)));
-                }
-                o.write(message);
-                o.write('\n');
-                if (last) {
-                    o.flush();
-                }
-                lastActivity = System.nanoTime();
-                synchronized (lock) {
-                    queuedBytes -= message.length;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            synchronized (lock) {
-                draining = false;
-            }
-            close(closed.get() ? closeReason : "write failed: " + e.getMessage());
-        }
+    @Override
+    protected boolean onReadTimeout(TimeoutException timeout) {
+        close("idle for " + settings.idleTimeoutMillis() + " ms");
+        return true;
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        close("idle for " + settings.idleTimeoutMillis() + " ms");
+        return true;
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        super.onClose(cause);
+        close(cause == null ? "closed" : "closed: " + cause.getMessage());
     }
 
     @Override
@@ -305,7 +337,7 @@ final class TcpConnection implements MessageChannel {
         return !closed.get();
     }
 
-    /** Closes the socket and the session; idempotent. */
+    /** Closes the end point and the session; idempotent. */
     void close(String reason) {
         close(reason, false);
     }
@@ -320,20 +352,19 @@ final class TcpConnection implements MessageChannel {
         }
         closeReason = reason;
         LOG.debug("tcp connection {} closed: {}", remote, reason);
-        try {
-            socket.close();
-        } catch (IOException e) {
-            LOG.debug("Closing {} failed", remote, e);
-        }
+        getEndPoint().close();
         synchronized (lock) {
             outbox.clear();
+            queuedMessages = 0;
             queuedBytes = 0;
+            writingMessages = 0;
+            writingBytes = 0;
         }
         ServerSession s = session;
         if (s != null) {
             if (async) {
                 try {
-                    pool.execute(s::close);
+                    getExecutor().execute(s::close);
                 } catch (RejectedExecutionException e) {
                     s.close();
                 }
