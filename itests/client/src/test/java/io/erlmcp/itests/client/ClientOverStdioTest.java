@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.erlmcp.client.ClientTransport;
+import io.erlmcp.itests.testkit.ReleaseNode;
 
 /** The client over stdio: each test spawns its own bin/erlmcp stdio with a fresh ERLMCP_BASE. */
 class ClientOverStdioTest extends ClientContract {

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import io.erlmcp.itests.testkit.ReleaseNode;
+
 /**
  * One release node for one test class: {@code bin/erlmcp start} with a fresh ERLMCP_BASE, free ports and the
  * examples feature; {@link #close()} stops it. {@link #withTcpTls()} prepares the instance directory for a TLS

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import io.erlmcp.itests.testkit.ReleaseNode;
+
 /**
  * One release node (bin/erlmcp start, examples feature) shared by the test classes that ask for it as a parameter
  * ({@code @ExtendWith(SharedHttpNode.Resolver.class)}): started by the first, stopped when the whole run ends.

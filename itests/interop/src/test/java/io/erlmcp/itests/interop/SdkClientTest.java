@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.itests.testkit.ReleaseNode;
+
 /**
  * The official TypeScript SDK's Client against erlmcp: one release node ({@code bin/erlmcp start}, examples feature)
  * serves Streamable HTTP and legacy HTTP+SSE; over stdio the SDK's StdioClientTransport spawns

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.erlmcp.itests.client;
+package io.erlmcp.itests.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,31 +12,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The assembled release (system property erlmcp.home) and how to run its bin/erlmcp. */
-final class ReleaseNode {
+/**
+ * The assembled release (system property erlmcp.home, else {@code ../../runtime/target/erlmcp} from an itests
+ * module) and how to run its bin/erlmcp; shared by the release tests of the client and the interop modules.
+ */
+public final class ReleaseNode {
 
     private ReleaseNode() {
     }
 
-    static Path home() {
+    public static Path home() {
         Path home = Path.of(System.getProperty("erlmcp.home", "../../runtime/target/erlmcp")).toAbsolutePath()
                 .normalize();
         assertThat(home.resolve("bin/erlmcp")).as("the assembled release (mvn package)").isExecutable();
         return home;
     }
 
-    /** A fresh ERLMCP_BASE with free ports and the examples feature. */
-    static Map<String, String> env(int httpPort) throws IOException {
-        Path base = Files.createTempDirectory("erlmcp-client-it");
+    /** A fresh ERLMCP_BASE with free ports (HTTP, metrics, TCP, HTTPS) and the examples feature. */
+    public static Map<String, String> env(int httpPort) throws IOException {
+        Path base = Files.createTempDirectory("erlmcp-it");
         return Map.of("ERLMCP_BASE", base.toString(), "ERLMCP_HTTP_PORT", String.valueOf(httpPort),
                 "ERLMCP_METRICS_PORT", String.valueOf(freePort()), "ERLMCP_TCP_PORT", String.valueOf(freePort()),
-                "ERLMCP_FEATURES", "examples");
+                "ERLMCP_HTTPS_PORT", String.valueOf(freePort()), "ERLMCP_FEATURES", "examples");
     }
 
     /** Runs {@code bin/erlmcp <command>} to its end; returns its exit code and prints its output on failure. */
-    static int run(Path home, Map<String, String> env, String command, int timeoutSeconds)
+    public static int run(Path home, Map<String, String> env, String command, int timeoutSeconds)
             throws IOException, InterruptedException {
-        Path log = Files.createTempFile("erlmcp-client-it", ".log");
+        Path log = Files.createTempFile("erlmcp-it", ".log");
         ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/erlmcp").toString(), command))
                 .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
@@ -56,7 +59,7 @@ final class ReleaseNode {
         return exit;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
