@@ -29,4 +29,16 @@ public interface MessageChannel {
      */
     default void closeStream() {
     }
+
+    /**
+     * Tells the session's standalone channel (the one given to {@link McpServerEndpoint#open}) that the server
+     * ended the session: an operator terminated it or it expired. A transport that carries one session per
+     * connection closes the connection (after the messages already queued); Streamable HTTP and HTTP+SSE end the
+     * session's stream. Not called when the transport itself closed the session, nor when the engine hands its
+     * sessions to another engine instance. The default does nothing.
+     *
+     * @since 1.2
+     */
+    default void sessionClosed() {
+    }
 }

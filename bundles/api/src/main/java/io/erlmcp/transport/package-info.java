@@ -5,7 +5,7 @@
  * {@link io.erlmcp.transport.ServerSession}; it knows nothing of tools, resources or prompts.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.erlmcp.transport;
 
 import org.osgi.annotation.bundle.Export;

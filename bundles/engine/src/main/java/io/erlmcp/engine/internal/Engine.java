@@ -520,7 +520,7 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
             for (Session s : sessions.values()) {
                 if (s.lastActive < limit && s.runningCount() == 0 && !"stdio".equals(s.transport.transport())) {
                     LOG.debug("Session {} expired after {} idle", s.id, settings.idleTimeout());
-                    s.closeAs(true);
+                    s.end(true);
                 }
             }
         } catch (RuntimeException e) {
@@ -544,10 +544,10 @@ public final class Engine implements McpServerEndpoint, SessionRegistry, Resourc
     @Override
     public boolean terminate(String id) {
         Session s = lookup(id);
-        if (s == null) {
+        if (s == null || s.isClosed()) {
             return false;
         }
-        s.close();
+        s.end(false);
         return true;
     }
 

@@ -11,6 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.erlmcp.mcp.Implementation;
@@ -33,6 +36,8 @@ import io.erlmcp.transport.TransportInfo;
  * that sent the same, see {@link ClientState}), with the capabilities a server asks about as flags.
  */
 final class Session implements ServerSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     private static final AtomicLongFieldUpdater<Session> REQUESTS =
             AtomicLongFieldUpdater.newUpdater(Session.class, "requestCount");
@@ -253,11 +258,12 @@ final class Session implements ServerSession {
 
     @Override
     public void close() {
-        closeAs(false, false);
+        closeAs(false, false, false);
     }
 
-    void closeAs(boolean expired) {
-        closeAs(expired, false);
+    /** Ends the session from the server's side (an operator, or idle expiry): its transport is told. */
+    void end(boolean expired) {
+        closeAs(expired, false, true);
     }
 
     /**
@@ -265,10 +271,10 @@ final class Session implements ServerSession {
      * instance resumes it (the engine is being deactivated: reload, refresh, reconfiguration).
      */
     void detach() {
-        closeAs(false, true);
+        closeAs(false, true, false);
     }
 
-    private void closeAs(boolean expired, boolean keepStored) {
+    private void closeAs(boolean expired, boolean keepStored, boolean tellTransport) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -304,7 +310,15 @@ final class Session implements ServerSession {
         if (subs != null) {
             subs.clear();
         }
+        MessageChannel ch = standalone;
         standalone = null;
+        if (tellTransport && ch != null) {
+            try {
+                ch.sessionClosed();
+            } catch (RuntimeException e) {
+                LOG.warn("Transport {} failed to end session {}", transport.transport(), id, e);
+            }
+        }
     }
 
     @Override

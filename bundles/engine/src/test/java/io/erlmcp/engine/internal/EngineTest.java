@@ -625,8 +625,21 @@ class EngineTest {
         assertThat(h.engine.stats().active()).isEqualTo(1);
         assertThat(h.engine.terminate(id)).isTrue();
         assertThat(c.session.isClosed()).isTrue();
+        assertThat(c.standalone.sessionCloses).as("the transport is told once").isEqualTo(1);
         assertThat(h.engine.find(id)).isEmpty();
         assertThat(h.engine.stats().closed()).isEqualTo(1);
+        assertThat(h.engine.terminate(id)).as("a second terminate finds nothing").isFalse();
+        assertThat(c.standalone.sessionCloses).isEqualTo(1);
+    }
+
+    @Test
+    void aSessionTheTransportClosesIsNotReportedBackToIt() throws Exception {
+        c.init();
+        c.session.close();
+        assertThat(c.session.isClosed()).isTrue();
+        assertThat(c.standalone.sessionCloses).isZero();
+        assertThat(h.engine.terminate(c.session.id())).isFalse();
+        assertThat(c.standalone.sessionCloses).isZero();
     }
 
     @Test

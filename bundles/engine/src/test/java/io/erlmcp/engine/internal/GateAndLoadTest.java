@@ -186,7 +186,8 @@ class GateAndLoadTest {
         Engine engine = new Engine(new Engine.Settings("s", null, "1", "", 10, Duration.ofMillis(500),
                 Duration.ofSeconds(5)), pool, timer, () -> null);
         try {
-            ServerSession idle = engine.open(new TransportInfo("http", null, null), null);
+            Harness.Chan idleChannel = new Harness.Chan();
+            ServerSession idle = engine.open(new TransportInfo("http", null, null), idleChannel);
             ServerSession stdio = engine.open(new TransportInfo("stdio", null, null), null);
             for (int i = 0; i < 40 && !idle.isClosed(); i++) {
                 Thread.sleep(100);
@@ -195,6 +196,7 @@ class GateAndLoadTest {
             assertThat(engine.find(idle.id())).isEmpty();
             assertThat(stdio.isClosed()).isFalse();
             assertThat(engine.stats().expired()).isEqualTo(1);
+            assertThat(idleChannel.sessionCloses).as("the transport is told the session expired").isEqualTo(1);
         } finally {
             engine.shutdown();
             pool.shutdownNow();

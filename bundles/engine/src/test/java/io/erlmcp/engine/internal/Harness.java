@@ -53,6 +53,7 @@ final class Harness implements AutoCloseable {
         final List<MessageKind> kinds = new CopyOnWriteArrayList<>();
         volatile boolean open = true;
         volatile int streamCloses;
+        volatile int sessionCloses;
 
         @Override
         public void send(byte[] json, MessageKind kind) {
@@ -70,6 +71,11 @@ final class Harness implements AutoCloseable {
         @Override
         public void closeStream() {
             streamCloses++;
+        }
+
+        @Override
+        public void sessionClosed() {
+            sessionCloses++;
         }
 
         JsonNode next() throws InterruptedException {
