@@ -300,6 +300,18 @@ public class TestEndpoint implements McpServerEndpoint {
             sessions.remove(id);
         }
 
+        /**
+         * Ends the session from the server's side, as the engine does when an operator terminates it or it
+         * expires: closes it, then tells the current standalone channel ({@link MessageChannel#sessionClosed()}).
+         */
+        public void terminate() {
+            close();
+            MessageChannel ch = standalone;
+            if (ch != null) {
+                ch.sessionClosed();
+            }
+        }
+
         @Override
         public boolean isClosed() {
             return closed;
