@@ -104,6 +104,15 @@ final class Stream implements MessageChannel {
     }
 
     /**
+     * The server ended the session (an operator terminated it, or it expired): every stream of the session ends
+     * now rather than at the next keep-alive round, and its next request gets 404.
+     */
+    @Override
+    public void sessionClosed() {
+        owner.shutdown(404, "Session closed");
+    }
+
+    /**
      * Ends the SSE response but not the stream (SEP-1699 polling): later messages are stored until the client
      * resumes. Ignored for sessions older than 2025-11-25, whose clients got no priming event to resume from.
      */

@@ -398,6 +398,37 @@ class McpHttpHandlerTest {
     }
 
     @Test
+    void aSessionTheServerEndsEndsItsGetStreamAtOnceAndIsThen404() throws Exception {
+        stop();
+        start(Settings.DEFAULTS.withKeepAliveMillis(60_000)); // no keep-alive round during the test
+        String session = initialize("2025-11-25");
+        HttpResponse<InputStream> stream = http.send(get(session).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+        String line;
+        do {
+            line = lines.readLine();
+            assertThat(line).as("the priming event").isNotNull();
+        } while (!line.startsWith("retry:"));
+        // the GET stream is attached once its priming event is out; the engine's terminate tells it
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (endpoint.sessions.get(session).standalone == null && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        endpoint.sessions.get(session).terminate();
+        CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(stream.body().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return "# failed: " + e;
+            }
+        });
+        assertThat(rest.get(5, TimeUnit.SECONDS)).as("the stream ends cleanly").doesNotContain("# failed");
+        assertThat(send(post(request(3, "ping"), session)).statusCode()).isEqualTo(404);
+        assertThat(send(get(session)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void getNeedsEventStreamAcceptAndASession() throws Exception {
         String session = initialize("2025-11-25");
         assertThat(send(get(session).setHeader("Accept", "application/json")).statusCode()).isEqualTo(406);

@@ -78,6 +78,12 @@ final class SseStream implements MessageChannel {
         return writer.isOpen();
     }
 
+    /** The server ended the session (terminated, expired): the stream ends after what is queued. */
+    @Override
+    public void sessionClosed() {
+        writer.end();
+    }
+
     /** @return the session, or null before {@link #start} */
     ServerSession session() {
         return session;

@@ -244,6 +244,20 @@ class SseTransportTest {
     }
 
     @Test
+    void aSessionTheServerEndsEndsItsStreamAtOnceAfterWhatWasQueued() throws Exception {
+        stop();
+        start(Settings.DEFAULTS.withKeepAliveMillis(60_000)); // no keep-alive round during the test
+        Stream s = openSse();
+        String target = endpointOf(s);
+        String id = target.substring(target.indexOf('=') + 1);
+        assertThat(post(target, request(1, "ping", "{}")).statusCode()).isEqualTo(202);
+        endpoint.sessions.get(id).terminate();
+        assertThat(s.nextMessage().path("id").asInt()).as("the answer queued before the end").isEqualTo(1);
+        assertThat(s.ended.await(5, TimeUnit.SECONDS)).as("stream ended").isTrue();
+        assertThat(post(target, request(2, "ping", "{}")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void stoppingTheTransportEndsStreamsAndClosesSessions() throws Exception {
         Stream s = openSse();
         String target = endpointOf(s);
