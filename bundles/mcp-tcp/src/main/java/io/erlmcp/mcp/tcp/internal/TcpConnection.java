@@ -39,6 +39,12 @@ import io.erlmcp.transport.TransportInfo;
  * and no buffer. Outgoing messages wait in a queue bounded in messages and bytes (counted until written); the
  * sending thread itself starts the non-blocking write of everything queued, and the write's completion continues
  * with what was queued meanwhile. A send that would pass a bound closes the connection.
+ *
+ * <p>When the server ends the session ({@link #sessionClosed()}: an operator terminated it, or it expired) the
+ * connection takes no more messages, writes what was queued, half-closes (a FIN, or TLS close_notify), and closes
+ * once the client closes its side too (input after the end is discarded), at the latest after
+ * {@link #HALF_CLOSE_GRACE_MILLIS} (or the idle timeout, if shorter). Closing at once with unread input could
+ * reset the connection and lose what the client has not read yet.
  */
 final class TcpConnection extends AbstractConnection implements MessageChannel {
 
@@ -49,6 +55,8 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
     /** Most messages written in one gathering write. */
     private static final int MAX_BATCH = 128;
     private static final byte[] NEWLINE = {'\n'};
+    /** The close reason after {@link #sessionClosed()}. */
+    static final String SERVER_ENDED = "session ended by the server";
 
     private final McpServerEndpoint endpoint;
     private final TcpSettings settings;
@@ -67,6 +75,9 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
     private long peakBytes; // guarded by lock
     private int pending; // frames handed to the session and not yet done, guarded by lock
     private boolean inputEnded; // guarded by lock
+    private boolean outputEnded; // half-closed after sessionClosed, guarded by lock
+    // Set once, under lock, by sessionClosed: no more messages are queued, and the session is not closed again.
+    private volatile boolean serverEnded;
     private final Flusher flusher = new Flusher();
     // The partial input line: touched only by onFillable, which Jetty never runs twice at once.
     private ByteArrayOutputStream line;
@@ -100,7 +111,9 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
         }
         LOG.debug("tcp session {} opened for {}", session.id(), remote);
         if (closed.get()) {
-            session.close();
+            if (!serverEnded) {
+                session.close();
+            }
             return;
         }
         fillInterested();
@@ -115,9 +128,14 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
                 BufferUtil.clear(buffer);
                 int n = getEndPoint().fill(buffer);
                 if (n > 0) {
-                    lines(buffer);
+                    if (!serverEnded) { // after the end, input is read only to see the client close
+                        lines(buffer);
+                    }
                 } else if (n == 0) {
                     fillInterested();
+                    return;
+                } else if (serverEnded) {
+                    inputEndedAfterTheEnd();
                     return;
                 } else {
                     endOfInput();
@@ -250,7 +268,7 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
 
     @Override
     public void send(byte[] json, MessageKind kind) {
-        if (closed.get()) {
+        if (closed.get() || serverEnded) {
             return;
         }
         for (int i = 0; i < json.length; i++) {
@@ -260,6 +278,9 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
         }
         boolean overflow;
         synchronized (lock) {
+            if (serverEnded) {
+                return; // the session ended meanwhile: what was queued before goes out, nothing after
+            }
             overflow = queuedMessages + 1 > settings.queueMaxMessages()
                     || queuedBytes + json.length > settings.queueMaxBytes();
             if (!overflow) {
@@ -279,13 +300,69 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
         flusher.iterate(); // writes on this thread unless a write is in progress (whose completion continues)
     }
 
+    /**
+     * The server ended the session (the engine has closed it already): write what is queued, then half-close
+     * and close. Safe from any thread, idempotent; it never blocks and never calls back into the session.
+     */
+    @Override
+    public void sessionClosed() {
+        synchronized (lock) {
+            if (serverEnded) {
+                return;
+            }
+            serverEnded = true;
+        }
+        if (closed.get()) {
+            return;
+        }
+        LOG.debug("tcp session on {} ended by the server; closing the connection", remote);
+        long grace = Math.min(settings.idleTimeoutMillis(), HALF_CLOSE_GRACE_MILLIS);
+        try {
+            scheduler.schedule(() -> close(SERVER_ENDED), grace, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            close(SERVER_ENDED); // the listener is stopping
+            return;
+        }
+        flusher.iterate(); // an idle flusher half-closes at once; a write in progress does when the queue is empty
+    }
+
+    /** Everything queued after {@link #sessionClosed()} is written: half-close, and close if input ended too. */
+    private void endOutput() {
+        boolean inputDone;
+        synchronized (lock) {
+            if (outputEnded) {
+                return;
+            }
+            outputEnded = true;
+            inputDone = inputEnded;
+        }
+        getEndPoint().shutdownOutput();
+        if (inputDone) {
+            close(SERVER_ENDED);
+        }
+    }
+
+    /** The client closed its side after {@link #sessionClosed()}: close once the output has ended as well. */
+    private void inputEndedAfterTheEnd() {
+        boolean outputDone;
+        synchronized (lock) {
+            inputEnded = true;
+            outputDone = outputEnded;
+        }
+        if (outputDone) {
+            close(SERVER_ENDED);
+        }
+    }
+
     /** Writes the queue: one gathering write of everything queued, then again until the queue is empty. */
     private final class Flusher extends IteratingCallback {
 
         @Override
         protected Action process() {
             ByteBuffer[] batch;
+            boolean ending;
             synchronized (lock) {
+                ending = serverEnded;
                 queuedMessages -= writingMessages; // the previous write completed
                 queuedBytes -= writingBytes;
                 writingMessages = 0;
@@ -301,7 +378,11 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
                 writingMessages = n;
             }
             if (batch.length == 0) {
-                closeIfAnswered();
+                if (ending) {
+                    endOutput(); // nothing can be queued any more
+                } else {
+                    closeIfAnswered();
+                }
                 return Action.IDLE;
             }
             getEndPoint().write(this, batch);
@@ -334,7 +415,7 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
 
     @Override
     public boolean isOpen() {
-        return !closed.get();
+        return !closed.get() && !serverEnded;
     }
 
     /** Closes the end point and the session; idempotent. */
@@ -361,7 +442,7 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
             writingBytes = 0;
         }
         ServerSession s = session;
-        if (s != null) {
+        if (s != null && !serverEnded) { // after sessionClosed the engine has closed it already
             if (async) {
                 try {
                     getExecutor().execute(s::close);
@@ -377,6 +458,13 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
 
     String closeReason() {
         return closeReason;
+    }
+
+    /** @return the messages queued or being written (tests) */
+    int queuedMessages() {
+        synchronized (lock) {
+            return queuedMessages;
+        }
     }
 
     ServerSession session() {

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.erlmcp.mcp.tcp.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.erlmcp.transport.MessageChannel;
+import io.erlmcp.transport.MessageKind;
+import io.erlmcp.transport.testkit.TestEndpoint;
+import io.erlmcp.transport.testkit.TestEndpoint.TestSession;
+
+/** The server ends a TCP session ({@code MessageChannel.sessionClosed}, as the engine does on terminate/expiry). */
+class TcpSessionEndTest {
+
+    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+
+    private EndingEndpoint endpoint;
+    private TcpServer server;
+
+    private void start(TcpSettings settings) throws Exception {
+        endpoint = new EndingEndpoint();
+        server = new TcpServer(endpoint, settings);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+            endpoint.shutdown();
+        }
+    }
+
+    /** Connects and initializes; returns the client. */
+    private Socket connect() throws Exception {
+        return connect(new Socket("127.0.0.1", server.port()));
+    }
+
+    private Socket connect(Socket socket) throws Exception {
+        socket.setSoTimeout(10_000);
+        write(socket, INIT);
+        assertThat(next(socket).path("id").asInt()).isEqualTo(1);
+        write(socket, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return socket;
+    }
+
+    private static void write(Socket socket, String line) throws Exception {
+        socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+    }
+
+    private final Map<Socket, BufferedReader> readers = new HashMap<>();
+
+    private BufferedReader in(Socket socket) throws Exception {
+        BufferedReader r = readers.get(socket);
+        if (r == null) {
+            r = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            readers.put(socket, r);
+        }
+        return r;
+    }
+
+    private JsonNode next(Socket socket) throws Exception {
+        String line = in(socket).readLine();
+        assertThat(line).as("a line").isNotNull();
+        return TestEndpoint.JSON.readTree(line);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static byte[] note(int n, int size) {
+        return ("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"n\":" + n
+                + ",\"data\":\"" + "x".repeat(size) + "\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void whatWasQueuedIsWrittenThenTheConnectionEnds() throws Exception {
+        start(TcpSettings.local().withQueue(1_000, 8L << 20));
+        try (Socket client = connect()) {
+            TestSession session = endpoint.opened.get(0);
+            TcpConnection connection = (TcpConnection) session.standalone;
+            int count = 900; // ~7 MiB: more than the socket buffers of a client that is not reading take
+            for (int i = 0; i < count; i++) {
+                connection.send(note(i, 8_000), MessageKind.NOTIFICATION);
+            }
+            assertThat(connection.queuedMessages()).as("messages still queued when the session ends").isPositive();
+
+            endpoint.end(session); // from the test thread, not one of the listener's
+            connection.sessionClosed(); // a second call changes nothing
+            assertThat(connection.isOpen()).isFalse();
+            connection.send(note(-1, 10), MessageKind.NOTIFICATION); // after the end: dropped
+
+            for (int i = 0; i < count; i++) {
+                assertThat(next(client).path("params").path("n").asInt()).isEqualTo(i);
+            }
+            assertThat(in(client).readLine()).as("then the end of the stream").isNull();
+        }
+        await(() -> server.connections().isEmpty(), "connection closed and forgotten");
+        TestSession session = endpoint.opened.get(0);
+        assertThat(((TcpConnection) session.standalone).closeReason()).isEqualTo(TcpConnection.SERVER_ENDED);
+        assertThat(endpoint.transportCloses(session)).as("the transport does not close the ended session again")
+                .isZero();
+    }
+
+    @Test
+    void aRequestThatEndsItsOwnSessionIsAnsweredAndLaterInputIsIgnored() throws Exception {
+        start(TcpSettings.local());
+        try (Socket client = connect()) {
+            // One write: the end, then a request the ended session must not see, read on the same thread.
+            write(client, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"end_session\"}\n"
+                    + "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}");
+            JsonNode answer = next(client);
+            assertThat(answer.path("id").asInt()).isEqualTo(7);
+            assertThat(answer.path("result").path("ending").asBoolean()).isTrue();
+            assertThat(in(client).readLine()).as("no answer to the later request, the end").isNull();
+        }
+        await(() -> server.connections().isEmpty(), "connection closed");
+        assertThat(endpoint.transportCloses(endpoint.opened.get(0))).isZero();
+    }
+
+    @Test
+    void aClientThatKeepsItsSideOpenIsClosedAfterTheGrace() throws Exception {
+        start(TcpSettings.local().withIdleTimeoutMillis(400));
+        try (Socket client = connect()) {
+            TestSession session = endpoint.opened.get(0);
+            endpoint.end(session);
+            assertThat(in(client).readLine()).isNull();
+            long start = System.nanoTime();
+            // The client neither writes nor closes: the server closes after min(idle timeout, 10 s).
+            await(() -> server.connections().isEmpty(), "closed without the client's close");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+            assertThat(((TcpConnection) session.standalone).closeReason()).isEqualTo(TcpConnection.SERVER_ENDED);
+        }
+    }
+
+    @Test
+    void aClientThatHalfClosedFirstStillGetsWhatWasQueuedThenTheEnd() throws Exception {
+        start(TcpSettings.local());
+        try (Socket client = connect()) {
+            write(client, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"slow\",\"params\":{\"millis\":60000}}");
+            client.shutdownOutput();
+            assertThat(next(client).path("method").asText()).isEqualTo("notifications/progress");
+            TestSession session = endpoint.opened.get(0);
+            MessageChannel channel = session.standalone;
+            channel.send(note(1, 10), MessageKind.NOTIFICATION);
+            endpoint.end(session);
+            assertThat(next(client).path("params").path("n").asInt()).isEqualTo(1);
+            assertThat(in(client).readLine()).isNull();
+        }
+        await(() -> server.connections().isEmpty(), "connection closed");
+        assertThat(endpoint.transportCloses(endpoint.opened.get(0))).isZero();
+    }
+
+    @Test
+    void overTlsTheQueueIsWrittenThenTheStreamEnds(@TempDir Path dir) throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "erlmcp", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(output).isZero();
+        start(TcpSettings.local().withTls(keystore.toString(), "changeit", "PKCS12"));
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            trust.load(in, "changeit".toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        try (Socket client = connect(context.getSocketFactory().createSocket("127.0.0.1", server.port()))) {
+            TestSession session = endpoint.opened.get(0);
+            for (int i = 0; i < 200; i++) {
+                session.standalone.send(note(i, 4_000), MessageKind.NOTIFICATION);
+            }
+            endpoint.end(session);
+            for (int i = 0; i < 200; i++) {
+                assertThat(next(client).path("params").path("n").asInt()).isEqualTo(i);
+            }
+            assertThat(in(client).readLine()).as("close_notify: the end of the stream").isNull();
+        }
+        await(() -> server.connections().isEmpty(), "connection closed");
+        assertThat(endpoint.transportCloses(endpoint.opened.get(0))).isZero();
+    }
+
+    @Test
+    void aSessionTheClientEndsIsClosedOnceAndALateEndChangesNothing() throws Exception {
+        start(TcpSettings.local());
+        Socket client = connect();
+        TestSession session = endpoint.opened.get(0);
+        MessageChannel channel = session.standalone;
+        client.close();
+        await(() -> session.closed, "session closed by the transport");
+        await(() -> server.connections().isEmpty(), "connection forgotten");
+        channel.sessionClosed(); // the engine does not do this after a transport close; it must be harmless anyway
+        assertThat(endpoint.transportCloses(session)).isEqualTo(1);
+        assertThat(((TcpConnection) channel).closeReason()).isNotEqualTo(TcpConnection.SERVER_ENDED);
+
+        try (Socket other = connect()) { // the listener goes on
+            write(other, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+            assertThat(next(other).path("id").asInt()).isEqualTo(2);
+        }
+    }
+}
