@@ -139,6 +139,11 @@ final class NodeUnderTest implements AutoCloseable {
         return context;
     }
 
+    /** Runs one console command line with {@code bin/erlmcp eval}, as an operator would. */
+    ReleaseNode.Output eval(String line) throws Exception {
+        return ReleaseNode.output(home, env, java.util.List.of("eval", line), 60);
+    }
+
     /** Stops and starts the node again (same instance directory and ports). */
     void restart() throws Exception {
         assertThat(ReleaseNode.run(home, env, "stop", 60)).as("bin/erlmcp stop").isZero();

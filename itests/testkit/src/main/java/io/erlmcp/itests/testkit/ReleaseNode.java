@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +40,26 @@ public final class ReleaseNode {
     /** Runs {@code bin/erlmcp <command>} to its end; returns its exit code and prints its output on failure. */
     public static int run(Path home, Map<String, String> env, String command, int timeoutSeconds)
             throws IOException, InterruptedException {
+        Output out = output(home, env, List.of(command), timeoutSeconds);
+        if (out.exit() != 0) {
+            System.out.println("bin/erlmcp " + command + " exited " + out.exit() + ":\n" + out.text());
+        }
+        return out.exit();
+    }
+
+    /** What a {@code bin/erlmcp} command printed (stdout and stderr together), and its exit code. */
+    public record Output(int exit, String text) {
+    }
+
+    /** Runs {@code bin/erlmcp <args>} to its end; returns its exit code (-1 after the timeout) and output. */
+    public static Output output(Path home, Map<String, String> env, List<String> args, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("erlmcp-it", ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/erlmcp").toString(), command))
-                .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/erlmcp").toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
         int exit;
@@ -51,12 +69,9 @@ public final class ReleaseNode {
         } else {
             exit = process.exitValue();
         }
-        if (exit != 0) {
-            System.out.println("bin/erlmcp " + command + " exited " + exit + ":\n"
-                    + Files.readString(log, StandardCharsets.UTF_8));
-        }
+        String text = Files.readString(log, StandardCharsets.UTF_8);
         Files.deleteIfExists(log);
-        return exit;
+        return new Output(exit, text);
     }
 
     public static int freePort() throws IOException {
