@@ -34,10 +34,19 @@ import io.erlmcp.transport.TransportInfo;
  * session; everything the session sends, related to a request or not, goes back on this connection as one text
  * frame. Outgoing frames are counted (messages and bytes) until Jetty reports them written; a send that would
  * pass either bound closes the connection with 1008 instead of queueing more.
+ *
+ * <p>When the server ends the session ({@link #sessionClosed()}: an operator terminated it, or it expired) the
+ * connection takes no more messages and closes with 1000 {@value #SERVER_ENDED}; the close frame goes out behind
+ * the frames already queued, so the client reads them first. A client that does not complete the close is
+ * aborted after {@link #END_GRACE_MILLIS} (or the idle timeout, if shorter).
  */
 final class WsConnection implements FrameHandler, MessageChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
+    /** The close reason (with 1000) after {@link #sessionClosed()}. */
+    static final String SERVER_ENDED = "session ended";
+    /** Longest wait for the queued frames and the close handshake after {@link #sessionClosed()}. */
+    static final long END_GRACE_MILLIS = 10_000;
 
     private final McpServerEndpoint endpoint;
     private final Settings settings;
@@ -51,6 +60,8 @@ final class WsConnection implements FrameHandler, MessageChannel {
     private volatile ScheduledFuture<?> pinger;
     private volatile boolean awaitingPong;
     private volatile int closeCode = -1;
+    // Set once, under lock, by sessionClosed: no more messages are sent, and the session is not closed again.
+    private volatile boolean serverEnded;
     private boolean inMessage; // Jetty delivers one frame at a time (demand): no lock needed
     private int queuedMessages; // guarded by lock
     private long queuedBytes; // guarded by lock
@@ -201,6 +212,9 @@ final class WsConnection implements FrameHandler, MessageChannel {
         }
         boolean overflow;
         synchronized (lock) {
+            if (!open) {
+                return; // closed meanwhile (sessionClosed): what was sent before goes out, nothing after
+            }
             overflow = queuedMessages + 1 > settings.queueMaxMessages()
                     || queuedBytes + json.length > settings.queueMaxBytes();
             if (!overflow) {
@@ -219,6 +233,52 @@ final class WsConnection implements FrameHandler, MessageChannel {
             close(CloseStatus.POLICY_VIOLATION, "outgoing queue full: client reads too slowly", true);
             // The close frame waits behind the frames that did not drain; do not wait for it.
             c.abort();
+        }
+    }
+
+    /**
+     * The server ended the session (the engine has closed it already): close with 1000 behind the frames already
+     * queued. Safe from any thread, idempotent; it never blocks and never calls back into the session.
+     */
+    @Override
+    public void sessionClosed() {
+        CoreSession c;
+        synchronized (lock) {
+            if (serverEnded) {
+                return;
+            }
+            serverEnded = true;
+            c = core;
+            if (!open || c == null) {
+                return; // the connection is closing or closed already
+            }
+            open = false;
+            if (closeCode < 0) {
+                closeCode = CloseStatus.NORMAL;
+            }
+            // Under the lock: every frame sent before is ahead of the close frame in Jetty's flusher.
+            c.close(CloseStatus.NORMAL, SERVER_ENDED, Callback.from(() -> { }, failure -> c.abort()));
+        }
+        LOG.debug("ws session on {} ended by the server; closing with 1000", c.getRemoteAddress());
+        ScheduledFuture<?> p = pinger;
+        if (p != null) {
+            p.cancel(false);
+        }
+        try {
+            timer.schedule(() -> {
+                if (!c.isClosed()) {
+                    c.abort();
+                }
+            }, Math.min(END_GRACE_MILLIS, settings.idleTimeoutMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            c.abort(); // the endpoint is stopping
+        }
+    }
+
+    /** @return the messages sent and not yet written (tests) */
+    int queuedMessages() {
+        synchronized (lock) {
+            return queuedMessages;
         }
     }
 
@@ -267,7 +327,7 @@ final class WsConnection implements FrameHandler, MessageChannel {
             p.cancel(false);
         }
         ServerSession s = session;
-        if (s != null) {
+        if (s != null && !serverEnded) { // after sessionClosed the engine has closed it already
             if (async) {
                 try {
                     timer.execute(s::close);
