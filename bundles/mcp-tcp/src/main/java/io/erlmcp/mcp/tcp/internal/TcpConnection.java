@@ -410,7 +410,11 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
     @Override
     public void onClose(Throwable cause) {
         super.onClose(cause);
-        close(cause == null ? "closed" : "closed: " + cause.getMessage());
+        if (serverEnded && cause == null) {
+            close(SERVER_ENDED); // Jetty closes the end point itself once both sides are shut
+        } else {
+            close(cause == null ? "closed" : "closed: " + cause.getMessage());
+        }
     }
 
     @Override
@@ -431,8 +435,9 @@ final class TcpConnection extends AbstractConnection implements MessageChannel {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closeReason = reason;
-        LOG.debug("tcp connection {} closed: {}", remote, reason);
+        // After sessionClosed the server's end is why the connection goes, whatever closes it last.
+        closeReason = serverEnded && !SERVER_ENDED.equals(reason) ? SERVER_ENDED + " (" + reason + ")" : reason;
+        LOG.debug("tcp connection {} closed: {}", remote, closeReason);
         getEndPoint().close();
         synchronized (lock) {
             outbox.clear();
