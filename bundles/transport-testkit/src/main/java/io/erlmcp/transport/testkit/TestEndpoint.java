@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +44,8 @@ import io.erlmcp.transport.TransportInfo;
  * there is none); any other tool is -32602;
  * <li>{@code slow}: a {@code notifications/progress} on {@code related} at once, then the result
  * {@code {"slow":true}} after {@code millis} (default 100);
+ * <li>{@code end_session}: the result {@code {"ending":true}}, then {@link TestSession#terminate()} on the thread
+ * that delivered the request;
  * <li>{@code reconnect}: {@link MessageChannel#closeStream()} on {@code related}, then the result
  * {@code {"reconnected":true}} after 300 ms (transports without resumable streams ignore the close);
  * <li>{@code notify}: a {@code notifications/tools/list_changed} on the session's standalone channel, then the
@@ -157,6 +160,8 @@ public class TestEndpoint implements McpServerEndpoint {
         public volatile MessageChannel standalone;
         public volatile String version;
         public volatile boolean closed;
+        /** Calls of {@link #close()}: by the transport (or a test), not by {@link #terminate()}. */
+        public final AtomicInteger closeCalls = new AtomicInteger();
 
         protected TestSession(String id, TransportInfo transport, MessageChannel standalone) {
             this.id = id;
@@ -233,6 +238,10 @@ public class TestEndpoint implements McpServerEndpoint {
                     later(params.path("millis").asLong(100),
                             () -> respond(related, id, JSON.createObjectNode().put("slow", true), done));
                 }
+                case "end_session" -> {
+                    respond(related, id, JSON.createObjectNode().put("ending", true), done);
+                    terminate();
+                }
                 case "reconnect" -> {
                     related.closeStream();
                     later(300, () -> respond(related, id, JSON.createObjectNode().put("reconnected", true), done));
@@ -296,6 +305,11 @@ public class TestEndpoint implements McpServerEndpoint {
 
         @Override
         public void close() {
+            closeCalls.incrementAndGet();
+            end();
+        }
+
+        private void end() {
             closed = true;
             sessions.remove(id);
         }
@@ -305,8 +319,8 @@ public class TestEndpoint implements McpServerEndpoint {
          * expires: closes it, then tells the current standalone channel ({@link MessageChannel#sessionClosed()}).
          */
         public void terminate() {
-            close();
             MessageChannel ch = standalone;
+            end();
             if (ch != null) {
                 ch.sessionClosed();
             }

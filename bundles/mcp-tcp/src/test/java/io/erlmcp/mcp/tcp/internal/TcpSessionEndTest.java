@@ -36,11 +36,11 @@ class TcpSessionEndTest {
     private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
 
-    private EndingEndpoint endpoint;
+    private TestEndpoint endpoint;
     private TcpServer server;
 
     private void start(TcpSettings settings) throws Exception {
-        endpoint = new EndingEndpoint();
+        endpoint = new TestEndpoint();
         server = new TcpServer(endpoint, settings);
         server.start();
     }
@@ -113,7 +113,7 @@ class TcpSessionEndTest {
             }
             assertThat(connection.queuedMessages()).as("messages still queued when the session ends").isPositive();
 
-            endpoint.end(session); // from the test thread, not one of the listener's
+            session.terminate(); // from the test thread, not one of the listener's
             connection.sessionClosed(); // a second call changes nothing
             assertThat(connection.isOpen()).isFalse();
             connection.send(note(-1, 10), MessageKind.NOTIFICATION); // after the end: dropped
@@ -126,7 +126,7 @@ class TcpSessionEndTest {
         await(() -> server.connections().isEmpty(), "connection closed and forgotten");
         TestSession session = endpoint.opened.get(0);
         assertThat(((TcpConnection) session.standalone).closeReason()).isEqualTo(TcpConnection.SERVER_ENDED);
-        assertThat(endpoint.transportCloses(session)).as("the transport does not close the ended session again")
+        assertThat(session.closeCalls.get()).as("the transport does not close the ended session again")
                 .isZero();
     }
 
@@ -143,7 +143,7 @@ class TcpSessionEndTest {
             assertThat(in(client).readLine()).as("no answer to the later request, the end").isNull();
         }
         await(() -> server.connections().isEmpty(), "connection closed");
-        assertThat(endpoint.transportCloses(endpoint.opened.get(0))).isZero();
+        assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
     @Test
@@ -151,7 +151,7 @@ class TcpSessionEndTest {
         start(TcpSettings.local().withIdleTimeoutMillis(400));
         try (Socket client = connect()) {
             TestSession session = endpoint.opened.get(0);
-            endpoint.end(session);
+            session.terminate();
             assertThat(in(client).readLine()).isNull();
             long start = System.nanoTime();
             // The client neither writes nor closes: the server closes after min(idle timeout, 10 s).
@@ -172,12 +172,12 @@ class TcpSessionEndTest {
             TestSession session = endpoint.opened.get(0);
             MessageChannel channel = session.standalone;
             channel.send(note(1, 10), MessageKind.NOTIFICATION);
-            endpoint.end(session);
+            session.terminate();
             assertThat(next(client).path("params").path("n").asInt()).isEqualTo(1);
             assertThat(in(client).readLine()).isNull();
         }
         await(() -> server.connections().isEmpty(), "connection closed");
-        assertThat(endpoint.transportCloses(endpoint.opened.get(0))).isZero();
+        assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
     @Test
@@ -205,7 +205,7 @@ class TcpSessionEndTest {
             for (int i = 0; i < 200; i++) {
                 session.standalone.send(note(i, 4_000), MessageKind.NOTIFICATION);
             }
-            endpoint.end(session);
+            session.terminate();
             for (int i = 0; i < 200; i++) {
                 assertThat(next(client).path("params").path("n").asInt()).isEqualTo(i);
             }
@@ -214,7 +214,7 @@ class TcpSessionEndTest {
         await(() -> server.connections().isEmpty(), "connection closed");
         assertThat(((TcpConnection) endpoint.opened.get(0).standalone).closeReason())
                 .isEqualTo(TcpConnection.SERVER_ENDED);
-        assertThat(endpoint.transportCloses(endpoint.opened.get(0))).isZero();
+        assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
     @Test
@@ -227,7 +227,7 @@ class TcpSessionEndTest {
         await(() -> session.closed, "session closed by the transport");
         await(() -> server.connections().isEmpty(), "connection forgotten");
         channel.sessionClosed(); // the engine does not do this after a transport close; it must be harmless anyway
-        assertThat(endpoint.transportCloses(session)).isEqualTo(1);
+        assertThat(session.closeCalls.get()).isEqualTo(1);
         assertThat(((TcpConnection) channel).closeReason()).isNotEqualTo(TcpConnection.SERVER_ENDED);
 
         try (Socket other = connect()) { // the listener goes on

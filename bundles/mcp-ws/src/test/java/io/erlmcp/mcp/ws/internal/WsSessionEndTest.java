@@ -36,14 +36,14 @@ class WsSessionEndTest {
     private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
 
-    private EndingEndpoint endpoint;
+    private TestEndpoint endpoint;
     private McpWebSocketHandler handler;
     private Server server;
     private int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private void start(Settings settings) throws Exception {
-        endpoint = new EndingEndpoint();
+        endpoint = new TestEndpoint();
         handler = new McpWebSocketHandler(endpoint, settings);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -150,7 +150,7 @@ class WsSessionEndTest {
         }
         assertThat(connection.queuedMessages()).as("messages still queued when the session ends").isPositive();
 
-        endpoint.end(session); // from the test thread
+        session.terminate(); // from the test thread
         connection.sessionClosed(); // a second call changes nothing
         assertThat(connection.isOpen()).isFalse();
         connection.send(note(-1, 10), MessageKind.NOTIFICATION); // after the end: dropped
@@ -163,7 +163,7 @@ class WsSessionEndTest {
         assertThat(client.messages).as("nothing after the end").isEmpty();
         await(() -> handler.connections().isEmpty(), "connection forgotten");
         assertThat(connection.closeCode()).isEqualTo(1000);
-        assertThat(endpoint.transportCloses(session)).as("the transport does not close the ended session again")
+        assertThat(session.closeCalls.get()).as("the transport does not close the ended session again")
                 .isZero();
     }
 
@@ -181,7 +181,7 @@ class WsSessionEndTest {
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 " + WsConnection.SERVER_ENDED);
         assertThat(client.messages).as("no answer to the later request").isEmpty();
         await(() -> handler.connections().isEmpty(), "connection forgotten");
-        assertThat(endpoint.transportCloses(endpoint.opened.get(0))).isZero();
+        assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
     @Test
@@ -206,7 +206,7 @@ class WsSessionEndTest {
             }
             await(() -> endpoint.opened.size() == 1, "session opened");
             long start = System.nanoTime();
-            endpoint.end(endpoint.opened.get(0));
+            endpoint.opened.get(0).terminate();
             assertThat(in.readUnsignedByte() & 0x0f).as("a close frame").isEqualTo(0x8);
             int length = in.readUnsignedByte() & 0x7f;
             assertThat(in.readUnsignedShort()).isEqualTo(1000);
@@ -218,7 +218,7 @@ class WsSessionEndTest {
             await(() -> handler.connections().isEmpty(), "connection forgotten while the peer stays");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
         }
-        assertThat(endpoint.transportCloses(endpoint.opened.get(0))).isZero();
+        assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
     @Test
@@ -232,7 +232,7 @@ class WsSessionEndTest {
         await(() -> session.closed, "session closed by the transport");
         await(() -> handler.connections().isEmpty(), "connection forgotten");
         channel.sessionClosed(); // the engine does not do this after a transport close; it must be harmless anyway
-        assertThat(endpoint.transportCloses(session)).isEqualTo(1);
+        assertThat(session.closeCalls.get()).isEqualTo(1);
         assertThat(((WsConnection) channel).closeCode()).isNotEqualTo(1000);
 
         Client other = new Client();
@@ -242,6 +242,6 @@ class WsSessionEndTest {
         assertThat(other.next().path("id").asInt()).isEqualTo(2);
         ws2.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
         await(() -> endpoint.opened.get(1).closed, "second session closed by its client");
-        assertThat(endpoint.transportCloses(endpoint.opened.get(1))).isEqualTo(1);
+        assertThat(endpoint.opened.get(1).closeCalls.get()).isEqualTo(1);
     }
 }
