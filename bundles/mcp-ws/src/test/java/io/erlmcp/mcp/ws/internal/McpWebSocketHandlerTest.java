@@ -23,8 +23,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,23 +36,17 @@ class McpWebSocketHandlerTest {
     private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
 
+    private WsTestServer jetty;
     private TestEndpoint endpoint;
     private McpWebSocketHandler handler;
-    private Server server;
     private int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private void start(Settings settings) throws Exception {
-        endpoint = new TestEndpoint();
-        handler = new McpWebSocketHandler(endpoint, settings);
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        server.setHandler(handler);
-        server.start();
-        port = connector.getLocalPort();
+        jetty = new WsTestServer(settings);
+        endpoint = jetty.endpoint;
+        handler = jetty.handler;
+        port = jetty.port;
     }
 
     private void start() throws Exception {
@@ -63,10 +55,8 @@ class McpWebSocketHandlerTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (server != null) {
-            server.stop();
-            handler.deactivate();
-            endpoint.shutdown();
+        if (jetty != null) {
+            jetty.close();
         }
     }
 
