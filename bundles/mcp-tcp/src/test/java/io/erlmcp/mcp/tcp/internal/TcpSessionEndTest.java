@@ -4,20 +4,16 @@ package io.erlmcp.mcp.tcp.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,24 +178,9 @@ class TcpSessionEndTest {
 
     @Test
     void overTlsTheQueueIsWrittenThenTheStreamEnds(@TempDir Path dir) throws Exception {
-        Path keystore = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "erlmcp", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).as(output).isZero();
-        start(TcpSettings.local().withQueue(1_000, 8L << 20).withTls(keystore.toString(), "changeit", "PKCS12"));
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            trust.load(in, "changeit".toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
+        SelfSignedKeystore keystore = new SelfSignedKeystore(dir.resolve("server.p12"));
+        start(keystore.on(TcpSettings.local().withQueue(1_000, 8L << 20)));
+        SSLContext context = keystore.trustingContext();
         try (Socket client = connect(context.getSocketFactory().createSocket("127.0.0.1", server.port()))) {
             TestSession session = endpoint.opened.get(0);
             for (int i = 0; i < 200; i++) {
