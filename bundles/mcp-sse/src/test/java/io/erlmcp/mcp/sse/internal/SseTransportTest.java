@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.transport.MessageKind;
 import io.erlmcp.transport.testkit.TestEndpoint;
 
 /** The HTTP+SSE transport (both handlers) on a real Jetty server, driven by {@link HttpClient}. */
@@ -250,9 +251,15 @@ class SseTransportTest {
         Stream s = openSse();
         String target = endpointOf(s);
         String id = target.substring(target.indexOf('=') + 1);
-        assertThat(post(target, request(1, "ping", "{}")).statusCode()).isEqualTo(202);
-        endpoint.sessions.get(id).terminate();
-        assertThat(s.nextMessage().path("id").asInt()).as("the answer queued before the end").isEqualTo(1);
+        TestEndpoint.TestSession session = endpoint.sessions.get(id);
+        for (int i = 0; i < 20; i++) {
+            session.standalone.send(("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"n\":"
+                    + i + "}}").getBytes(StandardCharsets.UTF_8), MessageKind.NOTIFICATION);
+        }
+        session.terminate();
+        for (int i = 0; i < 20; i++) {
+            assertThat(s.nextMessage().path("params").path("n").asInt()).as("queued before the end").isEqualTo(i);
+        }
         assertThat(s.ended.await(5, TimeUnit.SECONDS)).as("stream ended").isTrue();
         assertThat(post(target, request(2, "ping", "{}")).statusCode()).isEqualTo(404);
     }
