@@ -257,21 +257,29 @@ final class WsConnection implements FrameHandler, MessageChannel {
                 closeCode = CloseStatus.NORMAL;
             }
             // Under the lock: every frame sent before is ahead of the close frame in Jetty's flusher.
-            c.close(CloseStatus.NORMAL, SERVER_ENDED, Callback.from(() -> { }, failure -> c.abort()));
+            sendClose(c, CloseStatus.NORMAL, SERVER_ENDED, Math.min(END_GRACE_MILLIS, settings.idleTimeoutMillis()));
         }
         LOG.debug("ws session on {} ended by the server; closing with 1000", c.getRemoteAddress());
         ScheduledFuture<?> p = pinger;
         if (p != null) {
             p.cancel(false);
         }
+    }
+
+    /**
+     * Sends the close frame; the connection is aborted if that fails or the close has not completed after
+     * {@code graceMillis} (at once when the endpoint is stopping and its timer takes no more tasks).
+     */
+    private void sendClose(CoreSession c, int code, String reason, long graceMillis) {
+        c.close(code, reason, Callback.from(() -> { }, failure -> c.abort()));
         try {
             timer.schedule(() -> {
                 if (!c.isClosed()) {
                     c.abort();
                 }
-            }, Math.min(END_GRACE_MILLIS, settings.idleTimeoutMillis()), TimeUnit.MILLISECONDS);
+            }, graceMillis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            c.abort(); // the endpoint is stopping
+            c.abort();
         }
     }
 
@@ -310,12 +318,7 @@ final class WsConnection implements FrameHandler, MessageChannel {
         }
         open = false;
         if (c != null) {
-            c.close(code, reason, Callback.from(() -> { }, failure -> c.abort()));
-            timer.schedule(() -> {
-                if (!c.isClosed()) {
-                    c.abort();
-                }
-            }, settings.closeGraceMillis(), TimeUnit.MILLISECONDS);
+            sendClose(c, code, reason, settings.closeGraceMillis());
         }
         ended(async);
     }
