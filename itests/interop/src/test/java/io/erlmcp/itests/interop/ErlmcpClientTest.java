@@ -40,41 +40,50 @@ class ErlmcpClientTest {
     }
 
     @Nested
-    class StreamableHttp extends ErlmcpClientContract {
-        private SdkServerProcess server;
+    class StreamableHttp extends OverSdkServerProcess {
+        StreamableHttp() {
+            super("http");
+        }
 
         @Override
-        ClientTransport transport() throws Exception {
-            server = SdkServerProcess.start(NodeSdk.get(), "http");
-            return ClientTransport.streamableHttp(URI.create("http://127.0.0.1:" + server.port() + "/mcp"));
+        ClientTransport transport(int port) {
+            return ClientTransport.streamableHttp(URI.create("http://127.0.0.1:" + port + "/mcp"));
         }
 
         @Override
         boolean streamClosable() {
             return true;
         }
-
-        @Override
-        String serverStderr() {
-            return server == null ? "" : server.stderr();
-        }
-
-        @Override
-        void stopServer() {
-            if (server != null) {
-                server.close();
-            }
-        }
     }
 
     @Nested
-    class LegacySse extends ErlmcpClientContract {
-        private SdkServerProcess server;
+    class LegacySse extends OverSdkServerProcess {
+        LegacySse() {
+            super("sse");
+        }
 
         @Override
-        ClientTransport transport() throws Exception {
-            server = SdkServerProcess.start(NodeSdk.get(), "sse");
-            return ClientTransport.legacySse(URI.create("http://127.0.0.1:" + server.port() + "/sse"));
+        ClientTransport transport(int port) {
+            return ClientTransport.legacySse(URI.create("http://127.0.0.1:" + port + "/sse"));
+        }
+    }
+
+    /** The contract against {@code sdk-server.mjs <mode>} running as a process of its own (an HTTP mode). */
+    abstract class OverSdkServerProcess extends ErlmcpClientContract {
+        private final String mode;
+        private SdkServerProcess server;
+
+        OverSdkServerProcess(String mode) {
+            this.mode = mode;
+        }
+
+        /** The transport to the server listening on {@code port}. */
+        abstract ClientTransport transport(int port);
+
+        @Override
+        final ClientTransport transport() throws Exception {
+            server = SdkServerProcess.start(NodeSdk.get(), mode);
+            return transport(server.port());
         }
 
         @Override
