@@ -3,8 +3,10 @@ package io.erlmcp.itests.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -24,14 +26,21 @@ abstract class SdkClientContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
+
     private NodeSdk.Run run;
     private JsonNode report;
 
-    /** Runs {@code sdk-client.mjs} against the node under test. */
-    abstract NodeSdk.Run runScript(NodeSdk sdk) throws Exception;
-
-    /** The transport name the script reports. */
+    /** The transport, as the script's first argument names it and as its report must name it. */
     abstract String transport();
+
+    /** The script's second argument: the node's endpoint URL, or the {@code bin/erlmcp} to spawn over stdio. */
+    abstract String target() throws Exception;
+
+    /** Environment added to ours for the script. */
+    Map<String, String> scriptEnv() throws Exception {
+        return Map.of();
+    }
 
     /** Steps the script runs over this transport only, after the common ones. */
     List<String> extraSteps() {
@@ -40,7 +49,7 @@ abstract class SdkClientContract {
 
     @BeforeAll
     void runTheSdkClient() throws Exception {
-        run = runScript(NodeSdk.get());
+        run = NodeSdk.get().run("sdk-client.mjs", List.of(transport(), target()), scriptEnv(), SCRIPT_TIMEOUT);
         String line = run.stdout().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("{}");
         report = JSON.readTree(line);
     }

@@ -4,7 +4,6 @@ package io.erlmcp.itests.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import io.erlmcp.itests.testkit.ReleaseNode;
  */
 class SdkClientTest {
 
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
     private static Path home;
     private static Map<String, String> nodeEnv;
     private static int port;
@@ -48,14 +46,13 @@ class SdkClientTest {
     @Nested
     class StreamableHttp extends SdkClientContract {
         @Override
-        NodeSdk.Run runScript(NodeSdk sdk) throws Exception {
-            return sdk.run("sdk-client.mjs", List.of("http", "http://127.0.0.1:" + port + "/mcp"), Map.of(),
-                    SCRIPT_TIMEOUT);
+        String transport() {
+            return "http";
         }
 
         @Override
-        String transport() {
-            return "http";
+        String target() {
+            return "http://127.0.0.1:" + port + "/mcp";
         }
 
         @Override
@@ -79,32 +76,35 @@ class SdkClientTest {
     @Nested
     class LegacySse extends SdkClientContract {
         @Override
-        NodeSdk.Run runScript(NodeSdk sdk) throws Exception {
-            return sdk.run("sdk-client.mjs", List.of("sse", "http://127.0.0.1:" + port + "/sse"), Map.of(),
-                    SCRIPT_TIMEOUT);
+        String transport() {
+            return "sse";
         }
 
         @Override
-        String transport() {
-            return "sse";
+        String target() {
+            return "http://127.0.0.1:" + port + "/sse";
         }
     }
 
     @Nested
     class Stdio extends SdkClientContract {
         @Override
-        NodeSdk.Run runScript(NodeSdk sdk) throws Exception {
-            // The script passes ERLMCP_*, JAVA_HOME, PATH and HOME on to bin/erlmcp stdio.
-            Map<String, String> env = new HashMap<>(ReleaseNode.env(ReleaseNode.freePort()));
-            String javaHome = System.getenv("JAVA_HOME");
-            env.put("JAVA_HOME", javaHome != null ? javaHome : System.getProperty("java.home"));
-            return sdk.run("sdk-client.mjs", List.of("stdio", home.resolve("bin/erlmcp").toString()), env,
-                    SCRIPT_TIMEOUT);
+        String transport() {
+            return "stdio";
         }
 
         @Override
-        String transport() {
-            return "stdio";
+        String target() {
+            return home.resolve("bin/erlmcp").toString();
+        }
+
+        /** The script passes ERLMCP_*, JAVA_HOME, PATH and HOME on to bin/erlmcp stdio. */
+        @Override
+        Map<String, String> scriptEnv() throws Exception {
+            Map<String, String> env = new HashMap<>(ReleaseNode.env(ReleaseNode.freePort()));
+            String javaHome = System.getenv("JAVA_HOME");
+            env.put("JAVA_HOME", javaHome != null ? javaHome : System.getProperty("java.home"));
+            return env;
         }
     }
 }
