@@ -3,18 +3,19 @@ package io.erlmcp.itests.robustness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.erlmcp.itests.testkit.ReleaseNode.freePort;
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import io.erlmcp.itests.testkit.ReleaseNode;
 
 /**
  * A node of the assembled release (system property {@code erlmcp.home}) in a fresh instance directory: the
@@ -88,24 +89,20 @@ final class Node implements AutoCloseable {
     final Map<String, String> env;
     private Process stdio;
 
-    private Node(Path home, Path base, Map<String, String> extraEnv) throws IOException {
+    private Node(Path home, Path base) throws IOException {
         this.home = home;
         this.base = base;
         this.httpPort = freePort();
         this.tcpPort = freePort();
-        Map<String, String> e = new HashMap<>(Map.of("ERLMCP_BASE", base.toString(),
+        this.env = Map.of("ERLMCP_BASE", base.toString(),
                 "ERLMCP_HTTP_PORT", String.valueOf(httpPort), "ERLMCP_METRICS_PORT", String.valueOf(freePort()),
                 "ERLMCP_TCP_PORT", String.valueOf(tcpPort), "ERLMCP_HTTPS_PORT", String.valueOf(freePort()),
-                "ERLMCP_FEATURES", "examples"));
-        e.putAll(extraEnv);
-        this.env = Map.copyOf(e);
+                "ERLMCP_FEATURES", "examples");
     }
 
     /** A fresh instance directory with the release's {@code etc/} and the test limits. */
     static Node prepare(String name) throws IOException {
-        Path home = Path.of(System.getProperty("erlmcp.home", "../../runtime/target/erlmcp")).toAbsolutePath()
-                .normalize();
-        assertThat(home.resolve("bin/erlmcp")).as("the assembled release (mvn package)").isExecutable();
+        Path home = ReleaseNode.home();
         Path base = Files.createTempDirectory("erlmcp-rb-" + name);
         Path etc = Files.createDirectories(base.resolve("etc"));
         try (Stream<Path> files = Files.list(home.resolve("etc"))) {
@@ -118,7 +115,7 @@ final class Node implements AutoCloseable {
         }
         append(etc.resolve("io.erlmcp.mcp.tcp-default.cfg"), TCP_LIMITS);
         append(etc.resolve("io.erlmcp.http.cfg"), HTTP_LIMITS);
-        return new Node(home, base, Map.of());
+        return new Node(home, base);
     }
 
     private static void append(Path file, String text) throws IOException {
@@ -159,8 +156,8 @@ final class Node implements AutoCloseable {
 
     /** {@code bin/erlmcp start}: a daemon; returns once it answers ping. */
     Node start() throws IOException, InterruptedException {
-        Result r = run(List.of("start"), 90);
-        assertThat(r.exit()).as("bin/erlmcp start:\n%s", r.output()).isZero();
+        ReleaseNode.Output r = ReleaseNode.output(home, env, List.of("start"), 90);
+        assertThat(r.exit()).as("bin/erlmcp start:\n%s", r.text()).isZero();
         return this;
     }
 
@@ -204,9 +201,9 @@ final class Node implements AutoCloseable {
 
     /** {@code bin/erlmcp eval <command>}: its output; fails the test when it fails. */
     String eval(String command) throws IOException, InterruptedException {
-        Result r = run(List.of("eval", command), 30);
-        assertThat(r.exit()).as("bin/erlmcp eval %s:\n%s", command, r.output()).isZero();
-        return r.output();
+        ReleaseNode.Output r = ReleaseNode.output(home, env, List.of("eval", command), 30);
+        assertThat(r.exit()).as("bin/erlmcp eval %s:\n%s", command, r.text()).isZero();
+        return r.text();
     }
 
     /** The end of the node's log (for failure messages). */
@@ -227,37 +224,7 @@ final class Node implements AutoCloseable {
                 stdio.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } else if (Files.exists(base.resolve("data/erlmcp.pid"))) {
-            run(List.of("stop"), 60);
-        }
-    }
-
-    record Result(int exit, String output) {
-    }
-
-    private Result run(List<String> args, int timeoutSeconds) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/erlmcp").toString());
-        command.addAll(args);
-        Path log = Files.createTempFile(base, "run", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        int exit;
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            exit = -1;
-        } else {
-            exit = process.exitValue();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        return new Result(exit, output);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+            ReleaseNode.output(home, env, List.of("stop"), 60);
         }
     }
 }
