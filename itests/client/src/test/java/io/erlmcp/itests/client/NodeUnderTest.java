@@ -93,7 +93,7 @@ final class NodeUnderTest implements AutoCloseable {
     }
 
     private NodeUnderTest boot() throws Exception {
-        assertThat(ReleaseNode.run(home, env, "start", 120)).as("bin/erlmcp start").isZero();
+        ReleaseNode.start(home, env);
         awaitListening(tcpPort);
         if (tlsPort > 0) {
             awaitListening(tlsPort);
@@ -146,14 +146,14 @@ final class NodeUnderTest implements AutoCloseable {
 
     /** Stops and starts the node again (same instance directory and ports). */
     void restart() throws Exception {
-        assertThat(ReleaseNode.run(home, env, "stop", 60)).as("bin/erlmcp stop").isZero();
+        assertThat(ReleaseNode.stop(home, env)).as("bin/erlmcp stop").isZero();
         boot();
     }
 
     /** Stops the node and deletes its instance directory (kept if the node would not stop, for a look). */
     @Override
     public void close() throws Exception {
-        if (ReleaseNode.run(home, env, "stop", 60) != 0) {
+        if (ReleaseNode.stop(home, env) != 0) {
             return;
         }
         try (Stream<Path> files = Files.walk(base)) {

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.itests.client;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,7 +24,7 @@ final class SharedHttpNode implements ExtensionContext.Store.CloseableResource {
         home = ReleaseNode.home();
         port = ReleaseNode.freePort();
         env = ReleaseNode.env(port);
-        assertThat(ReleaseNode.run(home, env, "start", 120)).as("bin/erlmcp start").isZero();
+        ReleaseNode.start(home, env);
     }
 
     /** The node's HTTP port (its MCP endpoint is /mcp). */
@@ -36,7 +34,7 @@ final class SharedHttpNode implements ExtensionContext.Store.CloseableResource {
 
     @Override
     public void close() throws Exception {
-        ReleaseNode.run(home, env, "stop", 60);
+        ReleaseNode.stop(home, env);
     }
 
     /** Resolves a {@link SharedHttpNode} parameter, starting the node on first use. */

@@ -33,13 +33,13 @@ class SdkClientTest {
         home = ReleaseNode.home();
         port = ReleaseNode.freePort();
         nodeEnv = ReleaseNode.env(port);
-        assertThat(ReleaseNode.run(home, nodeEnv, "start", 120)).as("bin/erlmcp start").isZero();
+        ReleaseNode.start(home, nodeEnv);
     }
 
     @AfterAll
     static void stopNode() throws Exception {
         if (nodeEnv != null) {
-            ReleaseNode.run(home, nodeEnv, "stop", 60);
+            ReleaseNode.stop(home, nodeEnv);
         }
     }
 

@@ -47,6 +47,16 @@ public final class ReleaseNode {
         return out.exit();
     }
 
+    /** Runs {@code bin/erlmcp start} (at most 120 s) and asserts that it exited 0. */
+    public static void start(Path home, Map<String, String> env) throws IOException, InterruptedException {
+        assertThat(run(home, env, "start", 120)).as("bin/erlmcp start").isZero();
+    }
+
+    /** Runs {@code bin/erlmcp stop} (at most 60 s); returns its exit code. */
+    public static int stop(Path home, Map<String, String> env) throws IOException, InterruptedException {
+        return run(home, env, "stop", 60);
+    }
+
     /** What a {@code bin/erlmcp} command printed (stdout and stderr together), and its exit code. */
     public record Output(int exit, String text) {
     }
