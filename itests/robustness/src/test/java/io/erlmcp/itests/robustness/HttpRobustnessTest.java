@@ -201,7 +201,7 @@ class HttpRobustnessTest {
                 break;
             }
         }
-        TcpRobustnessTest.reset(c.socket);
+        Loopback.reset(c.socket);
         // The session is abandoned too: the engine's idle timeout (3 s) ends it once the tool gave up (2 s).
     }
 
@@ -213,7 +213,7 @@ class HttpRobustnessTest {
         stream.head("GET", "/mcp", "Accept: text/event-stream", "Mcp-Session-Id: " + session,
                 "MCP-Protocol-Version: " + Mcp.VERSION);
         assertThat(stream.responseHead().status()).isEqualTo(200);
-        TcpRobustnessTest.reset(stream.socket);
+        Loopback.reset(stream.socket);
         // The session may open a new standalone stream once the server noticed (keep-alive every second).
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         int status;

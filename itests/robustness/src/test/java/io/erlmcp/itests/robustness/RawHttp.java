@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -46,13 +45,7 @@ final class RawHttp implements AutoCloseable {
 
     /** Connects; {@code receiveBuffer} 0 keeps the default. */
     static RawHttp connect(int port, int receiveBuffer) throws IOException {
-        Socket s = new Socket();
-        if (receiveBuffer > 0) {
-            s.setReceiveBufferSize(receiveBuffer);
-        }
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        s.setSoTimeout(20_000);
-        return new RawHttp(s, port);
+        return new RawHttp(Loopback.connect(port, receiveBuffer), port);
     }
 
     static RawHttp connect(int port) throws IOException {

@@ -195,7 +195,7 @@ class SseRobustnessTest {
                 break;
             }
         }
-        TcpRobustnessTest.reset(s.http().socket);
+        Loopback.reset(s.http().socket);
         awaitSessionGone(post, s);
     }
 
@@ -204,7 +204,7 @@ class SseRobustnessTest {
         Stream s = open(0);
         RawHttp post = open();
         initialize(s, post);
-        TcpRobustnessTest.reset(s.http().socket);
+        Loopback.reset(s.http().socket);
         awaitSessionGone(post, s); // the next keep-alive (every second) finds the connection gone
     }
 

@@ -4,7 +4,6 @@ package io.erlmcp.itests.robustness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -144,10 +143,7 @@ class TcpRobustnessTest {
 
     @Test
     void aSlowReaderIsDisconnectedNotBuffered() throws Exception {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(16 * 1024);
-        s.connect(new InetSocketAddress("127.0.0.1", node.tcpPort), 5_000);
-        s.setSoTimeout(20_000);
+        Socket s = Loopback.connect(node.tcpPort, 16 * 1024);
         sockets.add(s);
         Lines lines = lines(s);
         lines.handshake();
@@ -175,7 +171,7 @@ class TcpRobustnessTest {
         lines.handshake();
         lines.send(Mcp.elicitation(2));
         lines.await(m -> "elicitation/create".equals(m.path("method").asText()), 5_000, "elicitation/create");
-        reset(s);
+        Loopback.reset(s);
     }
 
     @Test
@@ -188,13 +184,7 @@ class TcpRobustnessTest {
             lines.send(Mcp.echo(100 + i, big));
         }
         lines.await(m -> m.has("result"), 5_000, "a first answer");
-        reset(s); // while the other answers are being written
-    }
-
-    /** Closes with RST instead of FIN: the client is gone, nothing more is read or acknowledged. */
-    static void reset(Socket s) throws IOException {
-        s.setSoLinger(true, 0);
-        s.close();
+        Loopback.reset(s); // while the other answers are being written
     }
 
     private void assertFreshClientServed() throws Exception {
@@ -213,10 +203,7 @@ class TcpRobustnessTest {
     }
 
     private static Socket connect() throws IOException {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", node.tcpPort), 5_000);
-        s.setSoTimeout(20_000);
-        return s;
+        return Loopback.connect(node.tcpPort, 0);
     }
 
     private static Lines lines(Socket s) throws IOException {

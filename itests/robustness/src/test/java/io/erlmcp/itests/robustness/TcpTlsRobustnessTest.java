@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,7 +104,7 @@ class TcpTlsRobustnessTest {
         s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
         s.getOutputStream().flush();
         Thread.sleep(200);
-        TcpRobustnessTest.reset(s);
+        Loopback.reset(s);
     }
 
     @Test
@@ -143,23 +142,17 @@ class TcpTlsRobustnessTest {
         lines.handshake();
         lines.send(Mcp.elicitation(2));
         lines.await(m -> "elicitation/create".equals(m.path("method").asText()), 5_000, "elicitation/create");
-        // Under the TLS socket: the reset goes out without a close_notify.
-        s.setSoLinger(true, 0);
-        s.close();
+        Loopback.reset(s); // SO_LINGER 0 on the TLS socket: the reset goes out without a close_notify
     }
 
     private Socket plain() throws IOException {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", node.tlsPort), 5_000);
-        s.setSoTimeout(20_000);
+        Socket s = Loopback.connect(node.tlsPort, 0);
         sockets.add(s);
         return s;
     }
 
     private static Socket tls() throws IOException {
-        SSLSocket s = (SSLSocket) trusting.getSocketFactory().createSocket();
-        s.connect(new InetSocketAddress("127.0.0.1", node.tlsPort), 5_000);
-        s.setSoTimeout(20_000);
+        SSLSocket s = Loopback.connect((SSLSocket) trusting.getSocketFactory().createSocket(), node.tlsPort, 0);
         s.startHandshake();
         return s;
     }

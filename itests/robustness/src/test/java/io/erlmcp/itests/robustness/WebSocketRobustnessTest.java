@@ -189,7 +189,7 @@ class WebSocketRobustnessTest {
         ws.handshake();
         ws.text(Mcp.elicitation(2));
         ws.await(m -> "elicitation/create".equals(m.path("method").asText()), 5_000, "elicitation/create");
-        TcpRobustnessTest.reset(ws.socket);
+        Loopback.reset(ws.socket);
     }
 
     @Test
@@ -201,7 +201,7 @@ class WebSocketRobustnessTest {
             ws.text(Mcp.echo(100 + i, big));
         }
         ws.await(m -> m.has("result"), 5_000, "a first answer");
-        TcpRobustnessTest.reset(ws.socket);
+        Loopback.reset(ws.socket);
     }
 
     /** Streams zero bytes (masked: garbage, which does not matter) until the server closes or {@code max}. */

@@ -8,7 +8,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -69,13 +68,7 @@ final class WsClient implements AutoCloseable {
 
     /** Connects and upgrades; {@code receiveBuffer} 0 leaves the socket's default. */
     static WsClient connect(int port, int receiveBuffer) throws IOException {
-        Socket s = new Socket();
-        if (receiveBuffer > 0) {
-            s.setReceiveBufferSize(receiveBuffer);
-        }
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        s.setSoTimeout(20_000);
-        WsClient c = new WsClient(s);
+        WsClient c = new WsClient(Loopback.connect(port, receiveBuffer));
         c.out.write(("GET /mcp/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mcp\r\n\r\n")
