@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,21 +29,14 @@ class ResumptionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static int nodePort;
-
     private final List<JsonNode> progress = new CopyOnWriteArrayList<>();
     private CuttingProxy proxy;
     private RecordingTransport transport;
     private McpClient client;
 
-    @BeforeAll
-    static void node(SharedHttpNode node) {
-        nodePort = node.port();
-    }
-
     @BeforeEach
-    void connect() throws Exception {
-        proxy = new CuttingProxy(nodePort);
+    void connect(SharedHttpNode node) throws Exception {
+        proxy = new CuttingProxy(node.port());
         transport = new RecordingTransport(ClientTransport.streamableHttp(
                 URI.create("http://127.0.0.1:" + proxy.port() + "/mcp")));
         client = McpClient.builder(transport).requestTimeout(Duration.ofSeconds(30))
