@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.client.internal;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -208,6 +209,19 @@ public final class JsonRpcPeer {
             transport.send(reply);
         } catch (Exception e) {
             // The server is gone; nothing to answer to.
+        }
+    }
+
+    /**
+     * The JSON value of {@code text}, or null when it holds none (blank) or is not JSON: how every transport reads
+     * a message off its wire, skipping what is not one.
+     */
+    static JsonNode parse(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (IOException e) {
+            return null;
         }
     }
 

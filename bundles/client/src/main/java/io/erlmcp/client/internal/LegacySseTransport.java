@@ -207,13 +207,8 @@ public final class LegacySseTransport extends ConnectionTransport<LegacySseTrans
             if (!"message".equals(event.type())) {
                 return;
             }
-            JsonNode message;
-            try {
-                message = JsonRpcPeer.JSON.readTree(event.data());
-            } catch (IOException e) {
-                return; // Not JSON: skipped.
-            }
-            if (message != null && !message.isMissingNode()) {
+            JsonNode message = JsonRpcPeer.parse(event.data());
+            if (message != null) { // not JSON: skipped
                 inbound.accept(message);
             }
         }

@@ -55,16 +55,10 @@ public final class StdioTransport implements ClientTransport {
         process = builder.start();
         stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         thread("erlmcp-client-stdout", () -> lines(process.getInputStream(), line -> {
-            if (line.isBlank()) {
-                return;
+            JsonNode message = JsonRpcPeer.parse(line);
+            if (message != null) { // blank or not JSON-RPC: a stray line
+                inbound.accept(message);
             }
-            JsonNode message;
-            try {
-                message = JsonRpcPeer.JSON.readTree(line);
-            } catch (IOException e) {
-                return; // Not JSON-RPC: a stray line.
-            }
-            inbound.accept(message);
         }, () -> {
             ended();
             ended.accept("the server process closed its stdout" + exit());

@@ -236,7 +236,7 @@ public final class StreamableHttpTransport implements ClientTransport {
         if (status >= 400) {
             String text = drain(response);
             if (requestId != null) {
-                JsonNode error = parse(text);
+                JsonNode error = JsonRpcPeer.parse(text);
                 if (error != null && error.has("error")) {
                     ((ObjectNode) error).set("id", requestId);
                     deliver(error);
@@ -258,7 +258,7 @@ public final class StreamableHttpTransport implements ClientTransport {
             return;
         }
         if (contentType(response).startsWith("application/json")) {
-            JsonNode message = parse(drain(response));
+            JsonNode message = JsonRpcPeer.parse(drain(response));
             if (message != null) {
                 stream.answered = true;
                 deliver(message);
@@ -417,7 +417,7 @@ public final class StreamableHttpTransport implements ClientTransport {
             }
             stream.fresh++;
         }
-        JsonNode message = parse(event.data()); // null for a priming event (empty data)
+        JsonNode message = JsonRpcPeer.parse(event.data()); // null for a priming event (empty data)
         if (message == null) {
             return;
         }
@@ -490,15 +490,6 @@ public final class StreamableHttpTransport implements ClientTransport {
             body.close();
         } catch (IOException e) {
             // Closing anyway.
-        }
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            JsonNode node = JsonRpcPeer.JSON.readTree(text);
-            return node == null || node.isMissingNode() ? null : node;
-        } catch (IOException e) {
-            return null;
         }
     }
 

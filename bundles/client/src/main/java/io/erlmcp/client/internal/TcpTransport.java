@@ -198,17 +198,9 @@ public final class TcpTransport extends ConnectionTransport<TcpTransport.Connect
         }
 
         private void line(String text) {
-            if (text.isBlank()) {
-                return;
-            }
-            JsonNode message;
-            try {
-                message = JsonRpcPeer.JSON.readTree(text);
-            } catch (IOException e) {
-                return; // Not JSON: skipped.
-            }
-            if (message == null || message.isMissingNode()) {
-                return;
+            JsonNode message = JsonRpcPeer.parse(text);
+            if (message == null) {
+                return; // Blank or not JSON: skipped.
             }
             JsonNode id = message.get("id");
             JsonNode error = message.get("error");

@@ -192,13 +192,8 @@ public final class WebSocketTransport extends ConnectionTransport<WebSocketTrans
         }
 
         private void deliver(String message) {
-            JsonNode node;
-            try {
-                node = JsonRpcPeer.JSON.readTree(message);
-            } catch (IOException e) {
-                return; // Not JSON: skipped.
-            }
-            if (node != null && !node.isMissingNode()) {
+            JsonNode node = JsonRpcPeer.parse(message);
+            if (node != null) { // not JSON: skipped
                 inbound.accept(node);
             }
         }
