@@ -5,28 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Bad input on the Streamable HTTP endpoint {@code /mcp} of a release node, on raw sockets. */
-@ExtendWith(SharedNode.class)
-@Timeout(60)
-class HttpRobustnessTest {
+class HttpRobustnessTest extends NetworkRobustnessTest {
 
     private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "robustness-http-reader");
@@ -36,7 +27,6 @@ class HttpRobustnessTest {
 
     private static Node node;
     private static Baseline baseline;
-    private final List<RawHttp> connections = new ArrayList<>();
 
     @BeforeAll
     static void warmUp() throws Exception {
@@ -58,22 +48,18 @@ class HttpRobustnessTest {
         READERS.shutdownNow();
     }
 
-    @BeforeEach
-    void begin() {
-        baseline.begin();
+    @Override
+    Baseline baseline() {
+        return baseline;
     }
 
-    @AfterEach
-    void settle(TestInfo test) throws Exception {
-        for (RawHttp c : connections) {
-            c.close();
-        }
+    @Override
+    void assertFreshClientServed() throws Exception {
         try (RawHttp fresh = RawHttp.connect(node.httpPort)) {
             String session = initialize(fresh, Mcp.VERSION);
             assertThat(Mcp.text(call(fresh, session, Mcp.echo(2, "fresh client")))).isEqualTo("fresh client");
             delete(fresh, session);
         }
-        baseline.settle(test.getTestMethod().orElseThrow().getName());
     }
 
     @Test
@@ -152,8 +138,7 @@ class HttpRobustnessTest {
     void aSlowReaderIsCutOffByTheIdleTimeoutNotBuffered() throws Exception {
         RawHttp setup = open();
         String session = initialize(setup, Mcp.VERSION);
-        RawHttp c = RawHttp.connect(node.httpPort, 16 * 1024);
-        connections.add(c);
+        RawHttp c = closeAfter(RawHttp.connect(node.httpPort, 16 * 1024));
         // Pipelined: Jetty answers one request at a time, so it holds one 500 KB answer, not sixteen. 8 MB of
         // answers: more than the kernel's send buffer (tcp_wmem max 4 MiB here) and the 16 KiB receive buffer.
         int calls = 16;
@@ -232,9 +217,7 @@ class HttpRobustnessTest {
     }
 
     private RawHttp open() throws IOException {
-        RawHttp c = RawHttp.connect(node.httpPort);
-        connections.add(c);
-        return c;
+        return closeAfter(RawHttp.connect(node.httpPort));
     }
 
     /** initialize + notifications/initialized; returns the session id. */

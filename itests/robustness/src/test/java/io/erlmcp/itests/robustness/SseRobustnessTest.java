@@ -4,28 +4,19 @@ package io.erlmcp.itests.robustness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Bad input on the legacy HTTP+SSE transport ({@code GET /sse}, {@code POST /messages}) of a release node. */
-@ExtendWith(SharedNode.class)
-@Timeout(60)
-class SseRobustnessTest {
+class SseRobustnessTest extends NetworkRobustnessTest {
 
     private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "robustness-sse-reader");
@@ -35,7 +26,6 @@ class SseRobustnessTest {
 
     private static Node node;
     private static Baseline baseline;
-    private final List<RawHttp> connections = new ArrayList<>();
 
     /** An open {@code GET /sse} response and its session's POST target. */
     record Stream(RawHttp http, SseEvents events, String messages) {
@@ -75,16 +65,13 @@ class SseRobustnessTest {
         READERS.shutdownNow();
     }
 
-    @BeforeEach
-    void begin() {
-        baseline.begin();
+    @Override
+    Baseline baseline() {
+        return baseline;
     }
 
-    @AfterEach
-    void settle(TestInfo test) throws Exception {
-        for (RawHttp c : connections) {
-            c.close();
-        }
+    @Override
+    void assertFreshClientServed() throws Exception {
         try (RawHttp post = RawHttp.connect(node.httpPort)) {
             Stream s = stream(0);
             initialize(s, post);
@@ -92,7 +79,6 @@ class SseRobustnessTest {
             assertThat(Mcp.text(s.response(2))).isEqualTo("fresh client");
             s.http().close();
         }
-        baseline.settle(test.getTestMethod().orElseThrow().getName());
     }
 
     @Test
@@ -220,14 +206,12 @@ class SseRobustnessTest {
 
     private Stream open(int receiveBuffer) throws IOException {
         Stream s = stream(receiveBuffer);
-        connections.add(s.http());
+        closeAfter(s.http());
         return s;
     }
 
     private RawHttp open() throws IOException {
-        RawHttp c = RawHttp.connect(node.httpPort);
-        connections.add(c);
-        return c;
+        return closeAfter(RawHttp.connect(node.httpPort));
     }
 
     /** GET /sse and its endpoint event. */

@@ -9,24 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Bad input on the TCP listener (newline-delimited JSON-RPC) of a release node. */
-@ExtendWith(SharedNode.class)
-@Timeout(60)
-class TcpRobustnessTest {
+class TcpRobustnessTest extends NetworkRobustnessTest {
 
     private static Node node;
     private static Baseline baseline;
-    private final List<Socket> sockets = new ArrayList<>();
 
     @BeforeAll
     static void warmUp() throws Exception {
@@ -61,18 +53,9 @@ class TcpRobustnessTest {
         baseline = Baseline.of(node, "tcp", 0);
     }
 
-    @BeforeEach
-    void begin() {
-        baseline.begin();
-    }
-
-    @AfterEach
-    void settle(TestInfo test) throws Exception {
-        for (Socket s : sockets) {
-            s.close();
-        }
-        assertFreshClientServed();
-        baseline.settle(test.getTestMethod().orElseThrow().getName());
+    @Override
+    Baseline baseline() {
+        return baseline;
     }
 
     @Test
@@ -143,8 +126,7 @@ class TcpRobustnessTest {
 
     @Test
     void aSlowReaderIsDisconnectedNotBuffered() throws Exception {
-        Socket s = Loopback.connect(node.tcpPort, 16 * 1024);
-        sockets.add(s);
+        Socket s = closeAfter(Loopback.connect(node.tcpPort, 16 * 1024));
         Lines lines = lines(s);
         lines.handshake();
         String big = Mcp.repeat('s', 32 * 1024);
@@ -187,7 +169,8 @@ class TcpRobustnessTest {
         Loopback.reset(s); // while the other answers are being written
     }
 
-    private void assertFreshClientServed() throws Exception {
+    @Override
+    void assertFreshClientServed() throws Exception {
         try (Socket s = connect()) {
             Lines lines = lines(s);
             lines.handshake();
@@ -197,9 +180,7 @@ class TcpRobustnessTest {
     }
 
     private Socket open() throws IOException {
-        Socket s = connect();
-        sockets.add(s);
-        return s;
+        return closeAfter(connect());
     }
 
     private static Socket connect() throws IOException {

@@ -9,20 +9,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyStore;
-import java.util.ArrayList;
-import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -30,14 +23,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Bad input on the TLS 1.3 TCP listener ({@code etc/io.erlmcp.mcp.tcp-tls.cfg}, a keytool keystore): what is
  * not TLS, a handshake that never comes or is cut off, and bad lines inside a good TLS session.
  */
-@ExtendWith(SharedNode.class)
-@Timeout(60)
-class TcpTlsRobustnessTest {
+class TcpTlsRobustnessTest extends NetworkRobustnessTest {
 
     private static Node node;
     private static SSLContext trusting;
     private static Baseline baseline;
-    private final List<Socket> sockets = new ArrayList<>();
 
     @BeforeAll
     static void warmUp() throws Exception {
@@ -63,23 +53,19 @@ class TcpTlsRobustnessTest {
         baseline = Baseline.of(node, "tcp+tls", 0);
     }
 
-    @BeforeEach
-    void begin() {
-        baseline.begin();
+    @Override
+    Baseline baseline() {
+        return baseline;
     }
 
-    @AfterEach
-    void settle(TestInfo test) throws Exception {
-        for (Socket s : sockets) {
-            s.close();
-        }
+    @Override
+    void assertFreshClientServed() throws Exception {
         try (Socket s = tls()) {
             Lines lines = lines(s);
             lines.handshake();
             lines.send(Mcp.echo(2, "fresh client"));
             assertThat(Mcp.text(lines.response(2, 5_000))).isEqualTo("fresh client");
         }
-        baseline.settle(test.getTestMethod().orElseThrow().getName());
     }
 
     @Test
@@ -109,8 +95,7 @@ class TcpTlsRobustnessTest {
 
     @Test
     void garbageAndAHundredMegabyteLineInsideTlsGetErrors() throws Exception {
-        Socket s = tls();
-        sockets.add(s);
+        Socket s = closeAfter(tls());
         Lines lines = lines(s);
         lines.sendRaw(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28, '\n'});
         JsonNode error = lines.await(m -> true, 5_000, "an error line");
@@ -136,8 +121,7 @@ class TcpTlsRobustnessTest {
 
     @Test
     void aClientThatVanishesWhileAToolWaitsForIt() throws Exception {
-        Socket s = tls();
-        sockets.add(s);
+        Socket s = closeAfter(tls());
         Lines lines = lines(s);
         lines.handshake();
         lines.send(Mcp.elicitation(2));
@@ -146,9 +130,7 @@ class TcpTlsRobustnessTest {
     }
 
     private Socket plain() throws IOException {
-        Socket s = Loopback.connect(node.tlsPort, 0);
-        sockets.add(s);
-        return s;
+        return closeAfter(Loopback.connect(node.tlsPort, 0));
     }
 
     private static Socket tls() throws IOException {

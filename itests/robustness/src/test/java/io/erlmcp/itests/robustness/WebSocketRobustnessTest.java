@@ -5,27 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Bad input on {@code /mcp/ws} of a release node, with hand-written upgrades and frames. */
-@ExtendWith(SharedNode.class)
-@Timeout(60)
-class WebSocketRobustnessTest {
+class WebSocketRobustnessTest extends NetworkRobustnessTest {
 
     private static Node node;
     private static Baseline baseline;
-    private final List<WsClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void warmUp() throws Exception {
@@ -44,22 +34,18 @@ class WebSocketRobustnessTest {
         baseline = Baseline.of(node, "ws", 0);
     }
 
-    @BeforeEach
-    void begin() {
-        baseline.begin();
+    @Override
+    Baseline baseline() {
+        return baseline;
     }
 
-    @AfterEach
-    void settle(TestInfo test) throws Exception {
-        for (WsClient c : clients) {
-            c.close();
-        }
+    @Override
+    void assertFreshClientServed() throws Exception {
         try (WsClient fresh = WsClient.connect(node.httpPort, 0)) {
             fresh.handshake();
             fresh.text(Mcp.echo(2, "fresh client"));
             assertThat(Mcp.text(fresh.response(2, 5_000))).isEqualTo("fresh client");
         }
-        baseline.settle(test.getTestMethod().orElseThrow().getName());
     }
 
     @Test
@@ -163,8 +149,7 @@ class WebSocketRobustnessTest {
 
     @Test
     void aSlowReaderIsDisconnectedNotBuffered() throws Exception {
-        WsClient ws = WsClient.connect(node.httpPort, 16 * 1024);
-        clients.add(ws);
+        WsClient ws = closeAfter(WsClient.connect(node.httpPort, 16 * 1024));
         ws.handshake();
         String big = Mcp.repeat('s', 32 * 1024);
         int calls = 600;
@@ -225,8 +210,6 @@ class WebSocketRobustnessTest {
     }
 
     private WsClient open() throws IOException {
-        WsClient ws = WsClient.connect(node.httpPort, 0);
-        clients.add(ws);
-        return ws;
+        return closeAfter(WsClient.connect(node.httpPort, 0));
     }
 }
