@@ -41,12 +41,16 @@ import io.erlmcp.client.SseReconnectPolicy;
  */
 class StreamableHttpResumptionTest {
 
-    /** What one test's server does with a tools/call POST or a GET. */
-    private interface Script {
-        void post(HttpExchange ex, JsonNode message) throws Exception;
+    /** What one test's server does with a tools/call POST. */
+    @FunctionalInterface
+    private interface OnPost {
+        void answer(HttpExchange ex, JsonNode call) throws Exception;
+    }
 
-        /** {@code lastEventId} is null for a GET that opens the standalone stream. */
-        void get(HttpExchange ex, String lastEventId) throws Exception;
+    /** What one test's server does with a GET; {@code lastEventId} is null for one that opens the standalone stream. */
+    @FunctionalInterface
+    private interface OnGet {
+        void answer(HttpExchange ex, String lastEventId) throws Exception;
     }
 
     private final List<String> gets = new CopyOnWriteArrayList<>();
@@ -57,7 +61,8 @@ class StreamableHttpResumptionTest {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private HttpServer server;
     private McpClient client;
-    private Script script;
+    private OnPost onPost;
+    private OnGet onGet;
 
     @AfterEach
     void stop() {
@@ -103,7 +108,7 @@ class StreamableHttpResumptionTest {
                     String last = ex.getRequestHeaders().getFirst("Last-Event-ID");
                     gets.add(last == null ? "GET" : "GET Last-Event-ID=" + last);
                     getNanos.add(System.nanoTime());
-                    script.get(ex, last);
+                    onGet.answer(ex, last);
                 }
                 case "DELETE" -> status(ex, 200);
                 default -> {
@@ -119,7 +124,7 @@ class StreamableHttpResumptionTest {
                     } else if ("ping".equals(method)) {
                         json(ex, "{\"jsonrpc\":\"2.0\",\"id\":" + message.get("id") + ",\"result\":{}}");
                     } else {
-                        script.post(ex, message);
+                        onPost.answer(ex, message);
                     }
                 }
             }
@@ -179,29 +184,24 @@ class StreamableHttpResumptionTest {
     @Test
     void resumesAPostStreamTheServerClosedWithLastEventIdAfterItsRetryAndDropsRedeliveredEvents() throws Exception {
         long[] closedAt = new long[1];
-        script = new Script() {
-            @Override
-            public void post(HttpExchange ex, JsonNode call) throws IOException {
-                OutputStream out = sse(ex);
-                event(out, "id: p1-1\nretry: 300\ndata:"); // priming event: an id, a retry, empty data
-                event(out, "id: p1-2\n" + progress(call, 1));
-                out.write(("id: p1-3\n" + progress(call, 99)).getBytes(StandardCharsets.UTF_8)); // no blank line
-                out.flush();
-                closedAt[0] = System.nanoTime(); // closed mid-response: the client must come back for the rest
+        onPost = (ex, call) -> {
+            OutputStream out = sse(ex);
+            event(out, "id: p1-1\nretry: 300\ndata:"); // priming event: an id, a retry, empty data
+            event(out, "id: p1-2\n" + progress(call, 1));
+            out.write(("id: p1-3\n" + progress(call, 99)).getBytes(StandardCharsets.UTF_8)); // no blank line
+            out.flush();
+            closedAt[0] = System.nanoTime(); // closed mid-response: the client must come back for the rest
+        };
+        onGet = (ex, last) -> {
+            if (last == null) {
+                status(ex, 405);
+                return;
             }
-
-            @Override
-            public void get(HttpExchange ex, String last) throws IOException {
-                if (last == null) {
-                    status(ex, 405);
-                    return;
-                }
-                OutputStream out = sse(ex);
-                JsonNode call = posted.get(posted.size() - 1);
-                event(out, "id: p1-2\n" + progress(call, 1)); // already delivered: must be dropped
-                event(out, "id: p1-3\n" + progress(call, 2)); // the event that was cut off, whole this time
-                event(out, "id: p1-4\n" + result(call, "done"));
-            }
+            OutputStream out = sse(ex);
+            JsonNode call = posted.get(posted.size() - 1);
+            event(out, "id: p1-2\n" + progress(call, 1)); // already delivered: must be dropped
+            event(out, "id: p1-3\n" + progress(call, 2)); // the event that was cut off, whole this time
+            event(out, "id: p1-4\n" + result(call, "done"));
         };
         connect(fast(3));
         JsonNode result = client.callTool("slow", "{}");
@@ -219,22 +219,15 @@ class StreamableHttpResumptionTest {
     @Test
     void keepsResumingWhileTheServerClosesEveryResponseAfterNewEvents() throws Exception {
         AtomicInteger round = new AtomicInteger();
-        script = new Script() {
-            @Override
-            public void post(HttpExchange ex, JsonNode call) throws IOException {
-                event(sse(ex), "id: a-1\nretry: 0\ndata:");
+        onPost = (ex, call) -> event(sse(ex), "id: a-1\nretry: 0\ndata:");
+        onGet = (ex, last) -> {
+            if (last == null) {
+                status(ex, 405);
+                return;
             }
-
-            @Override
-            public void get(HttpExchange ex, String last) throws IOException {
-                if (last == null) {
-                    status(ex, 405);
-                    return;
-                }
-                JsonNode call = posted.get(posted.size() - 1);
-                int n = round.incrementAndGet(); // polling: one event per response, then closed
-                event(sse(ex), "id: a-" + (n + 1) + "\n" + (n < 5 ? progress(call, n) : result(call, "polled")));
-            }
+            JsonNode call = posted.get(posted.size() - 1);
+            int n = round.incrementAndGet(); // polling: one event per response, then closed
+            event(sse(ex), "id: a-" + (n + 1) + "\n" + (n < 5 ? progress(call, n) : result(call, "polled")));
         };
         connect(fast(2)); // more rounds than attempts: each round brought news, so the count starts again
         assertThat(client.callTool("slow", "{}").at("/content/0/text").asText()).isEqualTo("polled");
@@ -246,17 +239,8 @@ class StreamableHttpResumptionTest {
 
     @Test
     void givesUpAfterTheBoundOnAttemptsWithBackoff() throws Exception {
-        script = new Script() {
-            @Override
-            public void post(HttpExchange ex, JsonNode call) throws IOException {
-                event(sse(ex), "id: b-1\ndata:");
-            }
-
-            @Override
-            public void get(HttpExchange ex, String last) throws IOException {
-                status(ex, last == null ? 405 : 503);
-            }
-        };
+        onPost = (ex, call) -> event(sse(ex), "id: b-1\ndata:");
+        onGet = (ex, last) -> status(ex, last == null ? 405 : 503);
         connect(new SseReconnectPolicy(Duration.ofMillis(50), 3.0, Duration.ofSeconds(1), 3));
         long start = System.nanoTime();
         assertThatThrownBy(() -> client.callTool("slow", "{}")).isInstanceOf(McpException.class)
@@ -272,17 +256,8 @@ class StreamableHttpResumptionTest {
 
     @Test
     void aStreamWithoutEventIdsCannotBeResumedAndFailsAtOnce() throws Exception {
-        script = new Script() {
-            @Override
-            public void post(HttpExchange ex, JsonNode call) throws IOException {
-                event(sse(ex), progress(call, 1));
-            }
-
-            @Override
-            public void get(HttpExchange ex, String last) throws IOException {
-                status(ex, 405);
-            }
-        };
+        onPost = (ex, call) -> event(sse(ex), progress(call, 1));
+        onGet = (ex, last) -> status(ex, 405);
         connect(fast(3));
         assertThatThrownBy(() -> client.callTool("slow", "{}")).isInstanceOf(McpException.class)
                 .hasMessageContaining("without an event id to resume from");
@@ -292,29 +267,24 @@ class StreamableHttpResumptionTest {
     @Test
     void reopensTheGetStreamWithLastEventIdAndReportsTheSessionEndedOn404() throws Exception {
         CountDownLatch callWaiting = new CountDownLatch(1);
-        script = new Script() {
-            @Override
-            public void post(HttpExchange ex, JsonNode call) throws Exception {
+        onPost = (ex, call) -> {
+            OutputStream out = sse(ex);
+            event(out, "id: p1-1\ndata:");
+            callWaiting.countDown();
+            Thread.sleep(10_000); // never answers; the session ends first
+        };
+        onGet = (ex, last) -> {
+            if (gets.size() == 1) {
                 OutputStream out = sse(ex);
-                event(out, "id: p1-1\ndata:");
-                callWaiting.countDown();
-                Thread.sleep(10_000); // never answers; the session ends first
-            }
-
-            @Override
-            public void get(HttpExchange ex, String last) throws Exception {
-                if (gets.size() == 1) {
-                    OutputStream out = sse(ex);
-                    event(out, "id: g1-1\nretry: 20\ndata:");
-                    event(out, "id: g1-2\n" + notification("notifications/resources/updated"));
-                } else if (gets.size() == 2) {
-                    OutputStream out = sse(ex);
-                    event(out, "id: g1-2\n" + notification("notifications/resources/updated")); // again: dropped
-                    event(out, "id: g1-3\n" + notification("notifications/resources/list_changed"));
-                } else {
-                    assertThat(callWaiting.await(5, TimeUnit.SECONDS)).isTrue();
-                    status(ex, 404); // the session is gone
-                }
+                event(out, "id: g1-1\nretry: 20\ndata:");
+                event(out, "id: g1-2\n" + notification("notifications/resources/updated"));
+            } else if (gets.size() == 2) {
+                OutputStream out = sse(ex);
+                event(out, "id: g1-2\n" + notification("notifications/resources/updated")); // again: dropped
+                event(out, "id: g1-3\n" + notification("notifications/resources/list_changed"));
+            } else {
+                assertThat(callWaiting.await(5, TimeUnit.SECONDS)).isTrue();
+                status(ex, 404); // the session is gone
             }
         };
         connect(fast(3));
@@ -329,19 +299,12 @@ class StreamableHttpResumptionTest {
 
     @Test
     void theGetStreamForgetsAnIdTheServerRefusesAndGivesUpAfterTheBoundOnFailures() throws Exception {
-        script = new Script() {
-            @Override
-            public void post(HttpExchange ex, JsonNode call) throws IOException {
-                json(ex, "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":{}}");
-            }
-
-            @Override
-            public void get(HttpExchange ex, String last) throws IOException {
-                if (gets.size() == 1) {
-                    event(sse(ex), "id: g-1\ndata:");
-                } else {
-                    status(ex, last != null ? 400 : 503); // the id is unknown; then the server is in trouble
-                }
+        onPost = (ex, call) -> json(ex, "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":{}}");
+        onGet = (ex, last) -> {
+            if (gets.size() == 1) {
+                event(sse(ex), "id: g-1\ndata:");
+            } else {
+                status(ex, last != null ? 400 : 503); // the id is unknown; then the server is in trouble
             }
         };
         connect(fast(3));
@@ -357,17 +320,12 @@ class StreamableHttpResumptionTest {
     @Test
     void a404ToTheFirstGetMeansNoGetStreamNotAnEndedSession() throws Exception {
         CountDownLatch refused = new CountDownLatch(1);
-        script = new Script() {
-            @Override
-            public void post(HttpExchange ex, JsonNode call) throws IOException {
-                json(ex, "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":{\"content\":[]}}");
-            }
-
-            @Override
-            public void get(HttpExchange ex, String last) throws IOException {
-                status(ex, 404); // a server without a GET route
-                refused.countDown();
-            }
+        onPost = (ex, call) -> {
+            json(ex, "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":{\"content\":[]}}");
+        };
+        onGet = (ex, last) -> {
+            status(ex, 404); // a server without a GET route
+            refused.countDown();
         };
         connect(fast(3));
         assertThat(refused.await(5, TimeUnit.SECONDS)).isTrue();
@@ -379,22 +337,15 @@ class StreamableHttpResumptionTest {
     @Test
     void cancellingTheFutureSendsNotificationsCancelledAndTheLateAnswerIsDropped() throws Exception {
         CountDownLatch cancelled = new CountDownLatch(1);
-        script = new Script() {
-            @Override
-            public void post(HttpExchange ex, JsonNode call) throws Exception {
-                OutputStream out = sse(ex);
-                event(out, "id: c-1\nretry: 10\ndata:");
-                event(out, "id: c-2\n" + progress(call, 1));
-                assertThat(cancelled.await(5, TimeUnit.SECONDS)).isTrue();
-                event(out, "id: c-3\n" + result(call, "too late")); // a server that answers anyway
-                // ...and the stream ends: a cancelled request is not resumed.
-            }
-
-            @Override
-            public void get(HttpExchange ex, String last) throws IOException {
-                status(ex, 405);
-            }
+        onPost = (ex, call) -> {
+            OutputStream out = sse(ex);
+            event(out, "id: c-1\nretry: 10\ndata:");
+            event(out, "id: c-2\n" + progress(call, 1));
+            assertThat(cancelled.await(5, TimeUnit.SECONDS)).isTrue();
+            event(out, "id: c-3\n" + result(call, "too late")); // a server that answers anyway
+            // ...and the stream ends: a cancelled request is not resumed.
         };
+        onGet = (ex, last) -> status(ex, 405);
         connect(fast(3));
         CountDownLatch progressed = new CountDownLatch(1);
         client.addNotificationListener((m, p) -> progressed.countDown());
@@ -419,19 +370,12 @@ class StreamableHttpResumptionTest {
 
     @Test
     void theSynchronousTimeoutAlsoCancelsAndStopsResuming() throws Exception {
-        script = new Script() {
-            @Override
-            public void post(HttpExchange ex, JsonNode call) throws IOException {
-                event(sse(ex), "id: t-1\nretry: 100\ndata:");
-            }
-
-            @Override
-            public void get(HttpExchange ex, String last) throws IOException {
-                if (last == null) {
-                    status(ex, 405);
-                } else {
-                    event(sse(ex), "id: t-" + (gets.size() + 1) + "\ndata:"); // news, but never the answer
-                }
+        onPost = (ex, call) -> event(sse(ex), "id: t-1\nretry: 100\ndata:");
+        onGet = (ex, last) -> {
+            if (last == null) {
+                status(ex, 405);
+            } else {
+                event(sse(ex), "id: t-" + (gets.size() + 1) + "\ndata:"); // news, but never the answer
             }
         };
         connect(fast(100), Duration.ofMillis(600));
