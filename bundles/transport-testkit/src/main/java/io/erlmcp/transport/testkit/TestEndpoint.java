@@ -61,6 +61,15 @@ import io.erlmcp.transport.TransportInfo;
  */
 public class TestEndpoint implements McpServerEndpoint {
 
+    /**
+     * @return an {@code initialize} request with id 1 for {@code protocolVersion}, from a client named {@code t}, as
+     *         the transport tests send it
+     */
+    public static String initializeRequest(String protocolVersion) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+                + protocolVersion + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+    }
+
     /** The mapper the stand-in uses; tests may use it to read what the transport sent. */
     public static final ObjectMapper JSON = new ObjectMapper();
 

@@ -14,8 +14,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +24,7 @@ import io.erlmcp.transport.McpServerEndpoint;
 import io.erlmcp.transport.MessageChannel;
 import io.erlmcp.transport.ServerSession;
 import io.erlmcp.transport.TransportInfo;
+import io.erlmcp.transport.testkit.LocalJetty;
 import io.erlmcp.transport.testkit.TestEndpoint;
 
 /**
@@ -40,7 +39,7 @@ class AcceptedBeforeHandledTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private McpHttpHandler handler;
-    private Server server;
+    private LocalJetty server;
     private URI uri;
 
     @BeforeEach
@@ -63,14 +62,8 @@ class AcceptedBeforeHandledTest {
         };
         handler = new McpHttpHandler(endpoint, Settings.DEFAULTS,
                 new InMemoryEventStore(1_000, 8L << 20, Duration.ofMinutes(5), Duration.ofHours(1)));
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        server.setHandler(handler);
-        server.start();
-        uri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        server = new LocalJetty(handler);
+        uri = server.uri("http", "/mcp");
     }
 
     @AfterEach
@@ -83,9 +76,8 @@ class AcceptedBeforeHandledTest {
 
     @Test
     void anAnswerToAServerRequestIsAcceptedBeforeItIsHandled() throws Exception {
-        HttpResponse<String> init = http.send(post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-                + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-                + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}", null), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> init = http.send(post(TestEndpoint.initializeRequest("2025-11-25"), null),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(init.statusCode()).isEqualTo(200);
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
 

@@ -23,8 +23,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,19 +30,17 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.erlmcp.node.internal.InMemoryEventStore;
+import io.erlmcp.transport.testkit.LocalJetty;
 import io.erlmcp.transport.testkit.TestEndpoint;
 
 /** The Streamable HTTP endpoint on a real Jetty server, driven by {@link HttpClient}. */
 class McpHttpHandlerTest {
 
     private static final String BOTH = "application/json, text/event-stream";
-    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"%s\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
-
     private TestEndpoint endpoint;
     private InMemoryEventStore store;
     private McpHttpHandler handler;
-    private Server server;
+    private LocalJetty server;
     private URI uri;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -57,14 +53,8 @@ class McpHttpHandlerTest {
         endpoint = new TestEndpoint();
         store = new InMemoryEventStore(1_000, 8L << 20, Duration.ofMinutes(5), Duration.ofHours(1));
         handler = new McpHttpHandler(endpoint, settings, store);
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        server.setHandler(handler);
-        server.start();
-        uri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        server = new LocalJetty(handler);
+        uri = server.uri("http", "/mcp");
     }
 
     @AfterEach
@@ -91,7 +81,7 @@ class McpHttpHandlerTest {
     }
 
     private String initialize(String version) throws Exception {
-        HttpResponse<String> r = send(post(INIT.formatted(version), null));
+        HttpResponse<String> r = send(post(TestEndpoint.initializeRequest(version), null));
         assertThat(r.statusCode()).isEqualTo(200);
         String session = r.headers().firstValue("Mcp-Session-Id").orElseThrow();
         assertThat(send(post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", session))
@@ -153,7 +143,7 @@ class McpHttpHandlerTest {
 
     @Test
     void initializeAnswersJsonWithSessionHeader() throws Exception {
-        HttpResponse<String> r = send(post(INIT.formatted("2025-11-25"), null));
+        HttpResponse<String> r = send(post(TestEndpoint.initializeRequest("2025-11-25"), null));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         assertThat(r.headers().firstValue("Mcp-Session-Id")).isPresent();
@@ -239,15 +229,15 @@ class McpHttpHandlerTest {
 
     @Test
     void acceptAndContentTypeAreChecked() throws Exception {
-        HttpResponse<String> jsonOnly = send(post(INIT.formatted("2025-11-25"), null).header("Accept",
+        HttpResponse<String> jsonOnly = send(post(TestEndpoint.initializeRequest("2025-11-25"), null).header("Accept",
                 "application/json").setHeader("Accept", "application/json"));
         assertThat(jsonOnly.statusCode()).isEqualTo(406);
-        HttpResponse<String> wildcard = send(post(INIT.formatted("2025-11-25"), null).setHeader("Accept", "*/*"));
+        HttpResponse<String> wildcard = send(post(TestEndpoint.initializeRequest("2025-11-25"), null).setHeader("Accept", "*/*"));
         assertThat(wildcard.statusCode()).isEqualTo(200);
-        HttpResponse<String> text = send(post(INIT.formatted("2025-11-25"), null)
+        HttpResponse<String> text = send(post(TestEndpoint.initializeRequest("2025-11-25"), null)
                 .setHeader("Content-Type", "text/plain"));
         assertThat(text.statusCode()).isEqualTo(415);
-        HttpResponse<String> charset = send(post(INIT.formatted("2025-11-25"), null)
+        HttpResponse<String> charset = send(post(TestEndpoint.initializeRequest("2025-11-25"), null)
                 .setHeader("Content-Type", "application/json; charset=utf-8"));
         assertThat(charset.statusCode()).isEqualTo(200);
     }
@@ -283,10 +273,10 @@ class McpHttpHandlerTest {
                 .isEqualTo(200);
         String head = "POST /mcp HTTP/1.1\r\nHost: evil.example\r\nAccept: " + BOTH
                 + "\r\nContent-Type: application/json\r\n";
-        assertThat(rawStatus(head, INIT.formatted("2025-11-25"))).isEqualTo(403);
+        assertThat(rawStatus(head, TestEndpoint.initializeRequest("2025-11-25"))).isEqualTo(403);
         String local = "POST /mcp HTTP/1.1\r\nHost: localhost:" + uri.getPort() + "\r\nAccept: " + BOTH
                 + "\r\nContent-Type: application/json\r\n";
-        assertThat(rawStatus(local, INIT.formatted("2025-11-25"))).isEqualTo(200);
+        assertThat(rawStatus(local, TestEndpoint.initializeRequest("2025-11-25"))).isEqualTo(200);
     }
 
     @Test
@@ -304,7 +294,7 @@ class McpHttpHandlerTest {
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("http://localhost:6274");
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse(""))
                 .contains("Mcp-Session-Id").contains("MCP-Protocol-Version").contains("Last-Event-ID");
-        HttpResponse<String> init = send(post(INIT.formatted("2025-11-25"), null).header("Origin",
+        HttpResponse<String> init = send(post(TestEndpoint.initializeRequest("2025-11-25"), null).header("Origin",
                 "http://127.0.0.1:6274"));
         assertThat(init.headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("Mcp-Session-Id");
         HttpResponse<String> evil = send(HttpRequest.newBuilder(uri)
@@ -517,9 +507,8 @@ class McpHttpHandlerTest {
         server.stop();
         handler.deactivate();
         handler = new McpHttpHandler(endpoint, Settings.DEFAULTS.withKeepAliveMillis(200), store);
-        server.setHandler(handler);
-        server.start();
-        uri = URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + "/mcp");
+        server.start(handler);
+        uri = server.uri("http", "/mcp");
         // The result, sent after the old instance stopped, was stored for the stream all the same.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (replayed(session, primingId) == 0 && System.nanoTime() < deadline) {

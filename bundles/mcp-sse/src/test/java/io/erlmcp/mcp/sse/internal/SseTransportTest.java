@@ -20,8 +20,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,17 +27,17 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.erlmcp.transport.MessageKind;
+import io.erlmcp.transport.testkit.LocalJetty;
 import io.erlmcp.transport.testkit.TestEndpoint;
 
 /** The HTTP+SSE transport (both handlers) on a real Jetty server, driven by {@link HttpClient}. */
 class SseTransportTest {
 
-    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+    private static final String INIT = TestEndpoint.initializeRequest("2024-11-05");
 
     private TestEndpoint endpoint;
     private SseTransport transport;
-    private Server server;
+    private LocalJetty server;
     private URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private InputStream openStream;
@@ -52,15 +50,9 @@ class SseTransportTest {
     private void start(Settings settings) throws Exception {
         endpoint = new TestEndpoint();
         transport = new SseTransport(endpoint, settings);
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
         // The node's whiteboard mounts the two handlers at their paths; a sequence does the same here.
-        server.setHandler(new Handler.Sequence(transport, transport.messages));
-        server.start();
-        base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        server = new LocalJetty(new Handler.Sequence(transport, transport.messages));
+        base = server.uri("http", "");
     }
 
     @AfterEach

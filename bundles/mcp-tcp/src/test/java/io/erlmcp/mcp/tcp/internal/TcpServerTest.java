@@ -28,8 +28,7 @@ import io.erlmcp.transport.testkit.TestEndpoint;
 /** The TCP listener on real sockets on 127.0.0.1:0. */
 class TcpServerTest {
 
-    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+    private static final String INIT = TestEndpoint.initializeRequest("2025-11-25");
 
     private TestEndpoint endpoint;
     private TcpServer server;

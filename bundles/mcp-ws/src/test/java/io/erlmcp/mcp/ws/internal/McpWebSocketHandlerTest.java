@@ -33,8 +33,7 @@ import io.erlmcp.transport.testkit.TestEndpoint;
 /** The WebSocket endpoint on a real Jetty server on port 0, driven by {@link java.net.http.WebSocket}. */
 class McpWebSocketHandlerTest {
 
-    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+    private static final String INIT = TestEndpoint.initializeRequest("2025-11-25");
 
     private WsTestServer jetty;
     private TestEndpoint endpoint;

@@ -31,8 +31,7 @@ import io.erlmcp.transport.testkit.TestEndpoint.TestSession;
 /** The server ends a WebSocket session ({@code MessageChannel.sessionClosed}, as the engine does). */
 class WsSessionEndTest {
 
-    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+    private static final String INIT = TestEndpoint.initializeRequest("2025-11-25");
 
     private WsTestServer jetty;
     private TestEndpoint endpoint;
