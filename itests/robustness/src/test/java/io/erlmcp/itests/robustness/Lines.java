@@ -180,6 +180,26 @@ final class Lines {
         return endCause;
     }
 
+    /** What {@link #sendLongLine} sent, and the first line that came back meanwhile (null when none did). */
+    record LongLine(long sent, String answer) {
+    }
+
+    /**
+     * Streams one line of {@code x} in 64 KiB chunks, without its end, until a line comes back (an error, or
+     * {@link #EOF}) or {@code max} bytes are sent. Call after {@link #startReading()}: nothing waits for an answer.
+     */
+    LongLine sendLongLine(long max) throws IOException, InterruptedException {
+        byte[] chunk = Mcp.repeat('x', 64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        long sent = 0;
+        String line = null;
+        while (sent < max && line == null) {
+            sendRaw(chunk);
+            sent += chunk.length;
+            line = next(0);
+        }
+        return new LongLine(sent, line);
+    }
+
     /** Initializes a session: initialize (id 1), its response, notifications/initialized. */
     JsonNode handshake() throws IOException, InterruptedException {
         send(Mcp.initialize(1));

@@ -99,14 +99,9 @@ class StdioRobustnessTest {
     @Order(3)
     void aHundredMegabyteLineGetsAnErrorEarly() throws Exception {
         baseline.begin();
-        byte[] chunk = Mcp.repeat('x', 64 * 1024).getBytes(StandardCharsets.US_ASCII);
-        long sent = 0;
-        String line = null;
-        while (sent < 100L << 20 && line == null) {
-            lines.sendRaw(chunk);
-            sent += chunk.length;
-            line = lines.next(0);
-        }
+        Lines.LongLine streamed = lines.sendLongLine(100L << 20);
+        long sent = streamed.sent();
+        String line = streamed.answer();
         if (line == null) {
             line = lines.next(10_000);
         }

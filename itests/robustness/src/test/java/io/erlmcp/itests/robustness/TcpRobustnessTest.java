@@ -99,19 +99,13 @@ class TcpRobustnessTest extends NetworkRobustnessTest {
     void aHundredMegabyteLineGetsAnErrorEarlyAndTheConnectionStaysUsable() throws Exception {
         Socket s = open();
         Lines lines = lines(s).startReading();
-        byte[] chunk = Mcp.repeat('x', 64 * 1024).getBytes(StandardCharsets.US_ASCII);
-        long sent = 0;
-        JsonNode error = null;
-        while (sent < 100L << 20 && error == null) {
-            lines.sendRaw(chunk);
-            sent += chunk.length;
-            String line = lines.next(0);
-            if (line != null) {
-                assertThat(line).as("the connection ended").isNotEqualTo(Lines.EOF);
-                error = Mcp.parse(line);
-            }
-        }
-        if (error == null) {
+        Lines.LongLine streamed = lines.sendLongLine(100L << 20);
+        long sent = streamed.sent();
+        JsonNode error;
+        if (streamed.answer() != null) {
+            assertThat(streamed.answer()).as("the connection ended").isNotEqualTo(Lines.EOF);
+            error = Mcp.parse(streamed.answer());
+        } else {
             lines.sendRaw(new byte[] {'\n'});
             error = lines.await(m -> true, 5_000, "the error line");
         }

@@ -101,14 +101,9 @@ class TcpTlsRobustnessTest extends NetworkRobustnessTest {
         JsonNode error = lines.await(m -> true, 5_000, "an error line");
         assertThat(Mcp.isError(error, -32700)).as("parse error with id null: %s", error).isTrue();
         lines.startReading();
-        byte[] chunk = Mcp.repeat('x', 64 * 1024).getBytes(StandardCharsets.US_ASCII);
-        long sent = 0;
-        String line = null;
-        while (sent < 100L << 20 && line == null) {
-            lines.sendRaw(chunk);
-            sent += chunk.length;
-            line = lines.next(0);
-        }
+        Lines.LongLine streamed = lines.sendLongLine(100L << 20);
+        long sent = streamed.sent();
+        String line = streamed.answer();
         Baseline.record("tcp+tls 100 MB line: error after " + sent / 1024 + " KiB sent");
         assertThat(line).isNotNull().isNotEqualTo(Lines.EOF);
         assertThat(Mcp.isError(Mcp.parse(line), -32600)).as(line).isTrue();
