@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.erlmcp.itests.robustness;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,29 @@ final class Mcp {
         ObjectNode call = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call");
         call.putObject("params").put("name", "echo").putObject("arguments").put("message", message);
         return call.toString();
+    }
+
+    /** How a transport sends one JSON-RPC message. */
+    interface Sender {
+        void send(String json) throws IOException;
+    }
+
+    /**
+     * Sends {@code calls} echo calls of {@code message} (ids 100, 101, ...), stopping at the first send that fails
+     * (the server closed the connection, or the node exited, while the client was writing).
+     *
+     * @return the calls sent
+     */
+    static int sendEchoes(Sender sender, int calls, String message) {
+        int sent = 0;
+        try {
+            for (; sent < calls; sent++) {
+                sender.send(echo(100 + sent, message));
+            }
+        } catch (IOException closedWhileSending) {
+            // the calls sent so far are the count
+        }
+        return sent;
     }
 
     /** A call of the examples' {@code test_elicitation}: it waits for the client to answer elicitation/create. */

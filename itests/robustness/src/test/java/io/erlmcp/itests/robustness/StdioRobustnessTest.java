@@ -3,7 +3,6 @@ package io.erlmcp.itests.robustness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -138,14 +137,7 @@ class StdioRobustnessTest {
         assertThat(Mcp.text(lines.response(2, 10_000))).isEqualTo("fresh client");
         String big = Mcp.repeat('s', 32 * 1024);
         int calls = 600; // 19 MiB of answers: more than the pipe and the 1 MiB queue together
-        int sentCalls = 0;
-        try {
-            for (; sentCalls < calls; sentCalls++) {
-                lines.send(Mcp.echo(100 + sentCalls, big));
-            }
-        } catch (IOException gone) {
-            // the node ended the session and exited while we were writing
-        }
+        int sentCalls = Mcp.sendEchoes(lines::send, calls, big); // the node may exit before all are written
         boolean exited = child.waitFor(30, TimeUnit.SECONDS);
         int answers = exited ? lines.awaitEof(10_000) : -1;
         Baseline.record("stdio slow reader: " + sentCalls + " calls sent, " + answers

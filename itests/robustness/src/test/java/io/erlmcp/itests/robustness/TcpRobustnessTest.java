@@ -125,14 +125,7 @@ class TcpRobustnessTest extends NetworkRobustnessTest {
         lines.handshake();
         String big = Mcp.repeat('s', 32 * 1024);
         int calls = 600; // 19 MiB of answers: more than socket buffers and the 512 KiB queue together
-        int sentCalls = 0;
-        try {
-            for (; sentCalls < calls; sentCalls++) {
-                lines.send(Mcp.echo(100 + sentCalls, big));
-            }
-        } catch (IOException closedWhileSending) {
-            // the server may close before every request is written
-        }
+        int sentCalls = Mcp.sendEchoes(lines::send, calls, big); // the server may close before all are written
         Thread.sleep(1_000); // not reading: the queue passes its bound
         int answers = lines.awaitEof(15_000);
         Baseline.record("tcp slow reader: " + sentCalls + " calls sent, " + answers + " answers before the close ("
