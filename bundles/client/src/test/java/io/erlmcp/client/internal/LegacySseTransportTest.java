@@ -42,7 +42,8 @@ class LegacySseTransportTest {
     private final Map<String, BlockingQueue<String>> streams = new ConcurrentHashMap<>();
     private final AtomicInteger sessions = new AtomicInteger();
     private final List<String> streamEnds = new CopyOnWriteArrayList<>();
-    private Function<String, String> endpointFor = id -> "/messages?sessionId=" + id;
+    /** What the endpoint event names for a session: a URI relative to the SSE URL unless a test says otherwise. */
+    private Function<String, String> endpointFor = id -> "messages?sessionId=" + id;
     private int sseStatus = 200;
     private HttpServer server;
     private ExecutorService threads;
@@ -148,6 +149,7 @@ class LegacySseTransportTest {
     @Test
     void postsWhereTheEndpointEventSays() throws Exception {
         URI sse = serve();
+        endpointFor = id -> "/messages?sessionId=" + id;
         ClientTransport transport = ClientTransport.legacySse(sse);
         client = McpClient.builder(transport).build();
         client.initialize();
@@ -159,8 +161,7 @@ class LegacySseTransportTest {
 
     @Test
     void aRelativeEndpointIsResolvedAgainstTheSseUrl() throws Exception {
-        URI sse = serve();
-        endpointFor = id -> "messages?sessionId=" + id;
+        URI sse = serve(); // the endpoint event names messages?sessionId=s1
         List<String> progress = new CopyOnWriteArrayList<>();
         client = McpClient.builder(ClientTransport.legacySse(sse, Map.of("Authorization", "Bearer t0k")))
                 .notificationListener((m, p) -> progress.add(m)).build();
@@ -177,7 +178,6 @@ class LegacySseTransportTest {
     @Test
     void aRefusedPostFailsItsRequest() throws Exception {
         URI sse = serve();
-        endpointFor = id -> "messages?sessionId=" + id;
         client = McpClient.builder(ClientTransport.legacySse(sse)).build();
         client.initialize();
         assertThatThrownBy(() -> client.callTool("refuse", "{}")).isInstanceOf(McpException.class)
@@ -188,7 +188,6 @@ class LegacySseTransportTest {
     @Test
     void theEndOfTheStreamFailsWaitingRequestsAtOnce() throws Exception {
         URI sse = serve();
-        endpointFor = id -> "messages?sessionId=" + id;
         client = McpClient.builder(ClientTransport.legacySse(sse)).requestTimeout(Duration.ofSeconds(30)).build();
         client.initialize();
         long start = System.nanoTime();
@@ -202,7 +201,6 @@ class LegacySseTransportTest {
     @Test
     void closeEndsTheStream() throws Exception {
         URI sse = serve();
-        endpointFor = id -> "messages?sessionId=" + id;
         client = McpClient.builder(ClientTransport.legacySse(sse)).build();
         client.initialize();
         client.close();
@@ -229,7 +227,6 @@ class LegacySseTransportTest {
     @Test
     void reconnectsWithANewStreamAndSession() throws Exception {
         URI sse = serve();
-        endpointFor = id -> "messages?sessionId=" + id;
         List<String> states = new CopyOnWriteArrayList<>();
         client = McpClient.builder(ClientTransport.legacySse(sse))
                 .reconnect(Duration.ofMillis(100), Duration.ofSeconds(1), 3)
