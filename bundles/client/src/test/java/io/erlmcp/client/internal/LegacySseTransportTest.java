@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,8 +14,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +24,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import io.erlmcp.client.ClientTransport;
 import io.erlmcp.client.McpClient;
@@ -45,8 +41,7 @@ class LegacySseTransportTest {
     /** What the endpoint event names for a session: a URI relative to the SSE URL unless a test says otherwise. */
     private Function<String, String> endpointFor = id -> "messages?sessionId=" + id;
     private int sseStatus = 200;
-    private HttpServer server;
-    private ExecutorService threads;
+    private LoopbackHttpServer server;
     private McpClient client;
 
     @AfterEach
@@ -55,20 +50,14 @@ class LegacySseTransportTest {
             client.close();
         }
         if (server != null) {
-            server.stop(0);
-            threads.shutdownNow();
+            server.close();
         }
     }
 
     private URI serve() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        threads = Executors.newCachedThreadPool();
-        server.setExecutor(threads);
-        server.createContext("/base/sse", this::stream);
-        server.createContext("/base/messages", this::post);
-        server.createContext("/messages", this::post);
-        server.start();
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/base/sse");
+        server = new LoopbackHttpServer(Map.of("/base/sse", this::stream, "/base/messages", this::post, "/messages",
+                this::post));
+        return server.uri("/base/sse");
     }
 
     private void stream(HttpExchange ex) throws IOException {
@@ -153,8 +142,8 @@ class LegacySseTransportTest {
         ClientTransport transport = ClientTransport.legacySse(sse);
         client = McpClient.builder(transport).build();
         client.initialize();
-        assertThat(((LegacySseTransport) transport).messagesEndpoint()).isEqualTo(URI.create(
-                "http://127.0.0.1:" + server.getAddress().getPort() + "/messages?sessionId=s1"));
+        assertThat(((LegacySseTransport) transport).messagesEndpoint()).isEqualTo(server.uri(
+                "/messages?sessionId=s1"));
         client.ping();
         assertThat(seen).hasSize(4).last().asString().startsWith("POST s1 ping");
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,8 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import io.erlmcp.client.ClientTransport;
 import io.erlmcp.client.McpClient;
@@ -58,8 +54,7 @@ class StreamableHttpResumptionTest {
     private final List<JsonNode> posted = new CopyOnWriteArrayList<>();
     private final AtomicInteger sessions = new AtomicInteger();
     private final List<String> notified = new CopyOnWriteArrayList<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-    private HttpServer server;
+    private LoopbackHttpServer server;
     private McpClient client;
     private OnPost onPost;
     private OnGet onGet;
@@ -70,9 +65,8 @@ class StreamableHttpResumptionTest {
             client.close();
         }
         if (server != null) {
-            server.stop(0);
+            server.close();
         }
-        pool.shutdownNow();
     }
 
     private McpClient connect(SseReconnectPolicy policy) throws IOException {
@@ -85,11 +79,8 @@ class StreamableHttpResumptionTest {
     }
 
     private URI serve() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(pool); // SSE responses stay open: every exchange needs its own thread
-        server.createContext("/mcp", this::handle);
-        server.start();
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/mcp");
+        server = new LoopbackHttpServer(Map.of("/mcp", this::handle));
+        return server.uri("/mcp");
     }
 
     private McpClient connect(McpClient.Builder builder) {
