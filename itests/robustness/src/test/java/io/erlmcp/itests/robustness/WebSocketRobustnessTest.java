@@ -114,37 +114,18 @@ class WebSocketRobustnessTest extends NetworkRobustnessTest {
     void aHundredMegabyteFrameClosesWith1009Early() throws Exception {
         WsClient ws = open().startReading();
         ws.header(true, WsClient.TEXT, 100L << 20, true);
-        long sent = streamUntilClosed(ws, 100L << 20);
-        int code = ws.awaitClose(5_000);
-        Baseline.record("ws 100 MB frame: close " + code + " after " + sent / 1024 + " KiB sent");
-        assertThat(code).isEqualTo(1009);
-        assertThat(sent).isLessThan(16L << 20);
+        byte[] zeros = new byte[PIECE]; // masked: garbage, which does not matter
+        long sent = streamUntilClosed(ws, 100L << 20, before -> ws.raw(zeros));
+        assertClosedWith1009Early(ws, "100 MB frame", sent);
     }
 
     @Test
     void aHundredMegabyteMessageInFragmentsClosesWith1009Early() throws Exception {
         WsClient ws = open().startReading();
-        byte[] fragment = Mcp.repeat('f', 64 * 1024).getBytes(StandardCharsets.US_ASCII);
-        long sent = 0;
-        boolean first = true;
-        try {
-            while (sent < 100L << 20) {
-                WsClient.Frame f = ws.next(0);
-                if (f != null) {
-                    ws.pushBack(f); // the close frame, for awaitClose
-                    break;
-                }
-                ws.frame(false, first ? WsClient.TEXT : WsClient.CONTINUATION, fragment);
-                first = false;
-                sent += fragment.length;
-            }
-        } catch (IOException closed) {
-            // the server closed while we were sending
-        }
-        int code = ws.awaitClose(5_000);
-        Baseline.record("ws 100 MB fragmented message: close " + code + " after " + sent / 1024 + " KiB sent");
-        assertThat(code).isEqualTo(1009);
-        assertThat(sent).isLessThan(16L << 20);
+        byte[] fragment = Mcp.repeat('f', PIECE).getBytes(StandardCharsets.US_ASCII);
+        long sent = streamUntilClosed(ws, 100L << 20,
+                before -> ws.frame(false, before == 0 ? WsClient.TEXT : WsClient.CONTINUATION, fragment));
+        assertClosedWith1009Early(ws, "100 MB fragmented message", sent);
     }
 
     @Test
@@ -182,14 +163,21 @@ class WebSocketRobustnessTest extends NetworkRobustnessTest {
         Loopback.reset(ws.socket);
     }
 
-    /** Streams zero bytes (masked: garbage, which does not matter) until the server closes or {@code max}. */
-    private static long streamUntilClosed(WsClient ws, long max) throws InterruptedException {
-        byte[] chunk = new byte[64 * 1024];
+    /** Bytes of payload each {@link Piece} sends. */
+    private static final int PIECE = 64 * 1024;
+
+    /** Sends the next {@link #PIECE} bytes of payload, {@code before} bytes having gone before it. */
+    private interface Piece {
+        void send(long before) throws IOException;
+    }
+
+    /** Sends pieces until the server closes (or a frame comes) or {@code max} bytes are sent; returns the bytes sent. */
+    private static long streamUntilClosed(WsClient ws, long max, Piece piece) throws InterruptedException {
         long sent = 0;
         try {
             while (sent < max) {
-                ws.raw(chunk);
-                sent += chunk.length;
+                piece.send(sent);
+                sent += PIECE;
                 WsClient.Frame f = ws.next(0);
                 if (f != null) {
                     ws.pushBack(f); // the close frame (or the end), for awaitClose
@@ -200,6 +188,14 @@ class WebSocketRobustnessTest extends NetworkRobustnessTest {
             // the server closed while we were sending
         }
         return sent;
+    }
+
+    /** The server closed with 1009 (message too big) before 16 MiB of the 100 MB were sent. */
+    private static void assertClosedWith1009Early(WsClient ws, String what, long sent) throws InterruptedException {
+        int code = ws.awaitClose(5_000);
+        Baseline.record("ws " + what + ": close " + code + " after " + sent / 1024 + " KiB sent");
+        assertThat(code).isEqualTo(1009);
+        assertThat(sent).isLessThan(16L << 20);
     }
 
     private WsClient open() throws IOException {
