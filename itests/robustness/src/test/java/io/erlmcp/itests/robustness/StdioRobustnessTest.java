@@ -67,6 +67,12 @@ class StdioRobustnessTest {
         baseline.settle(inputCase);
     }
 
+    /** The next message that is not a result must be a parse error with {@code id: null}. */
+    private static void awaitParseError() throws InterruptedException {
+        JsonNode error = lines.await(m -> !m.has("result"), 10_000, "an error line");
+        assertThat(Mcp.isError(error, -32700)).as("parse error with id null: %s", error).isTrue();
+    }
+
     @Test
     @Order(1)
     void garbageLinesGetParseErrors() throws Exception {
@@ -74,8 +80,7 @@ class StdioRobustnessTest {
         lines.sendRaw(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28, '\n'});
         lines.send("this is {not json");
         for (int i = 0; i < 2; i++) {
-            JsonNode error = lines.await(m -> !m.has("result"), 10_000, "an error line");
-            assertThat(Mcp.isError(error, -32700)).as("parse error with id null: %s", error).isTrue();
+            awaitParseError();
         }
         settle("garbageLinesGetParseErrors", 101);
     }
@@ -89,8 +94,7 @@ class StdioRobustnessTest {
         assertThat(lines.next(1_500)).as("no answer to half a line").isNull();
         assertThat(child.isAlive()).isTrue();
         lines.sendRaw(new byte[] {'\n'});
-        JsonNode error = lines.await(m -> !m.has("result"), 10_000, "an error line");
-        assertThat(Mcp.isError(error, -32700)).as("parse error with id null: %s", error).isTrue();
+        awaitParseError();
         settle("anUnterminatedLineWaitsAndIsAnsweredWhenItEnds", 102);
     }
 
