@@ -72,10 +72,6 @@ final class Baseline {
         caseStart = System.nanoTime();
     }
 
-    Vitals before() {
-        return before;
-    }
-
     /** Waits until the vitals are back within the tolerances; fails the case otherwise. */
     Vitals settle(String inputCase) throws IOException, InterruptedException {
         long start = System.nanoTime();

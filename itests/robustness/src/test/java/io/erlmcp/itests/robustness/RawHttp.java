@@ -124,7 +124,7 @@ final class RawHttp implements AutoCloseable {
         return new Response(head.status(), head.headers(), body);
     }
 
-    /** Reads a response's status line and headers only (the body, e.g. an event stream, is read with {@link #events}). */
+    /** Reads a response's status line and headers only (the body, e.g. an event stream, is read with {@link #chunked}). */
     Response responseHead() throws IOException {
         String head = readHead(in);
         String[] lines = head.split("\r\n");
@@ -176,10 +176,6 @@ final class RawHttp implements AutoCloseable {
             }
             count += n;
         }
-    }
-
-    InputStream input() {
-        return in;
     }
 
     /** Reads up to the blank line that ends a head; at most 64 KiB. */
