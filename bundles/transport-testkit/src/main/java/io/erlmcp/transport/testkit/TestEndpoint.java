@@ -70,6 +70,15 @@ public class TestEndpoint implements McpServerEndpoint {
                 + protocolVersion + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
     }
 
+    /**
+     * @return a {@code notifications/message} numbered {@code n} in its params, with {@code size} bytes of padding,
+     *         as a session would send it on a channel
+     */
+    public static byte[] numberedNotification(int n, int size) {
+        return ("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"n\":" + n
+                + ",\"data\":\"" + "x".repeat(size) + "\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+
     /** The mapper the stand-in uses; tests may use it to read what the transport sent. */
     public static final ObjectMapper JSON = new ObjectMapper();
 

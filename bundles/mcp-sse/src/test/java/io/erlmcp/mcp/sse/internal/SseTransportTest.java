@@ -245,8 +245,7 @@ class SseTransportTest {
         String id = target.substring(target.indexOf('=') + 1);
         TestEndpoint.TestSession session = endpoint.sessions.get(id);
         for (int i = 0; i < 20; i++) {
-            session.standalone.send(("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"n\":"
-                    + i + "}}").getBytes(StandardCharsets.UTF_8), MessageKind.NOTIFICATION);
+            session.standalone.send(TestEndpoint.numberedNotification(i, 0), MessageKind.NOTIFICATION);
         }
         session.terminate();
         for (int i = 0; i < 20; i++) {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.transport.testkit.Await;
 import io.erlmcp.transport.testkit.TestEndpoint;
 
 /** The TCP listener on real sockets on 127.0.0.1:0. */
@@ -89,14 +89,6 @@ class TcpServerTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
     private static void roundTrip(Client c) throws Exception {
         c.send(INIT);
         JsonNode init = c.next();
@@ -124,8 +116,8 @@ class TcpServerTest {
         assertThat(endpoint.opened).hasSize(1);
         assertThat(endpoint.opened.get(0).transport.transport()).isEqualTo("tcp");
         assertThat(endpoint.opened.get(0).transport.remote()).startsWith("127.0.0.1:");
-        await(() -> endpoint.opened.get(0).closed, "session closed when the client disconnects");
-        await(() -> server.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> endpoint.opened.get(0).closed, "session closed when the client disconnects");
+        Await.until(() -> server.connections().isEmpty(), "connection forgotten");
     }
 
     @Test
@@ -170,7 +162,7 @@ class TcpServerTest {
             assertThat(answer.path("result").path("slow").asBoolean()).isTrue();
             assertThat(c.in.readLine()).as("then the end").isNull();
         }
-        await(() -> server.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> server.connections().isEmpty(), "connection forgotten");
     }
 
     @Test
@@ -225,7 +217,7 @@ class TcpServerTest {
             a.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
             assertThat(a.next().path("id").asInt()).isEqualTo(2);
         }
-        await(() -> server.connections().isEmpty(), "both closed");
+        Await.until(() -> server.connections().isEmpty(), "both closed");
         try (Client d = new Client()) {
             d.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
             assertThat(d.next().path("id").asInt()).isEqualTo(3);
@@ -244,12 +236,12 @@ class TcpServerTest {
             c.socket.setSoLinger(true, 0); // reset: the client is gone, not closing politely
             c.close();
         }
-        await(() -> server.connections().isEmpty(), "all connections closed");
+        Await.until(() -> server.connections().isEmpty(), "all connections closed");
         // A connection reset before its reader started may never open a session; every opened one is closed.
-        await(() -> endpoint.opened.stream().allMatch(s -> s.closed), "all sessions closed");
+        Await.until(() -> endpoint.opened.stream().allMatch(s -> s.closed), "all sessions closed");
         assertThat(endpoint.opened).isNotEmpty();
         Thread.sleep(300); // the slow responses go to closed channels
-        await(() -> threads() <= before, "pool threads ended (was " + before + "): " + Thread.getAllStackTraces().keySet());
+        Await.until(() -> threads() <= before, "pool threads ended (was " + before + "): " + Thread.getAllStackTraces().keySet());
     }
 
     @Test
@@ -259,7 +251,7 @@ class TcpServerTest {
         start(TcpSettings.local().withQueue(maxMessages, maxBytes));
         Client c = new Client(); // never reads
         c.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"flood\",\"params\":{\"count\":4000,\"size\":16384}}");
-        await(() -> endpoint.opened.size() == 1 && endpoint.opened.get(0).closed, "closed on overflow");
+        Await.until(() -> endpoint.opened.size() == 1 && endpoint.opened.get(0).closed, "closed on overflow");
         TcpConnection connection = (TcpConnection) endpoint.opened.get(0).standalone;
         assertThat(connection.closeReason()).isEqualTo("outgoing queue full");
         assertThat(connection.peakQueuedMessages()).isLessThanOrEqualTo(maxMessages);

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -23,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.erlmcp.transport.MessageChannel;
 import io.erlmcp.transport.MessageKind;
+import io.erlmcp.transport.testkit.Await;
 import io.erlmcp.transport.testkit.TestEndpoint;
 import io.erlmcp.transport.testkit.TestEndpoint.TestSession;
 
@@ -83,19 +83,6 @@ class TcpSessionEndTest {
         return TestEndpoint.JSON.readTree(line);
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
-    private static byte[] note(int n, int size) {
-        return ("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"n\":" + n
-                + ",\"data\":\"" + "x".repeat(size) + "\"}}").getBytes(StandardCharsets.UTF_8);
-    }
-
     @Test
     void whatWasQueuedIsWrittenThenTheConnectionEnds() throws Exception {
         start(TcpSettings.local().withQueue(1_000, 8L << 20));
@@ -104,21 +91,21 @@ class TcpSessionEndTest {
             TcpConnection connection = (TcpConnection) session.standalone;
             int count = 900; // ~7 MiB: more than the socket buffers of a client that is not reading take
             for (int i = 0; i < count; i++) {
-                connection.send(note(i, 8_000), MessageKind.NOTIFICATION);
+                connection.send(TestEndpoint.numberedNotification(i, 8_000), MessageKind.NOTIFICATION);
             }
             assertThat(connection.queuedMessages()).as("messages still queued when the session ends").isPositive();
 
             session.terminate(); // from the test thread, not one of the listener's
             connection.sessionClosed(); // a second call changes nothing
             assertThat(connection.isOpen()).isFalse();
-            connection.send(note(-1, 10), MessageKind.NOTIFICATION); // after the end: dropped
+            connection.send(TestEndpoint.numberedNotification(-1, 10), MessageKind.NOTIFICATION); // after the end: dropped
 
             for (int i = 0; i < count; i++) {
                 assertThat(next(client).path("params").path("n").asInt()).isEqualTo(i);
             }
             assertThat(in(client).readLine()).as("then the end of the stream").isNull();
         }
-        await(() -> server.connections().isEmpty(), "connection closed and forgotten");
+        Await.until(() -> server.connections().isEmpty(), "connection closed and forgotten");
         TestSession session = endpoint.opened.get(0);
         assertThat(((TcpConnection) session.standalone).closeReason()).isEqualTo(TcpConnection.SERVER_ENDED);
         assertThat(session.closeCalls.get()).as("the transport does not close the ended session again")
@@ -137,7 +124,7 @@ class TcpSessionEndTest {
             assertThat(answer.path("result").path("ending").asBoolean()).isTrue();
             assertThat(in(client).readLine()).as("no answer to the later request, the end").isNull();
         }
-        await(() -> server.connections().isEmpty(), "connection closed");
+        Await.until(() -> server.connections().isEmpty(), "connection closed");
         assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
@@ -150,7 +137,7 @@ class TcpSessionEndTest {
             assertThat(in(client).readLine()).isNull();
             long start = System.nanoTime();
             // The client neither writes nor closes: the server closes after min(idle timeout, 10 s).
-            await(() -> server.connections().isEmpty(), "closed without the client's close");
+            Await.until(() -> server.connections().isEmpty(), "closed without the client's close");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
             // The grace and the idle timeout are both 400 ms here: either may close it.
             assertThat(((TcpConnection) session.standalone).closeReason()).startsWith(TcpConnection.SERVER_ENDED);
@@ -166,12 +153,12 @@ class TcpSessionEndTest {
             assertThat(next(client).path("method").asText()).isEqualTo("notifications/progress");
             TestSession session = endpoint.opened.get(0);
             MessageChannel channel = session.standalone;
-            channel.send(note(1, 10), MessageKind.NOTIFICATION);
+            channel.send(TestEndpoint.numberedNotification(1, 10), MessageKind.NOTIFICATION);
             session.terminate();
             assertThat(next(client).path("params").path("n").asInt()).isEqualTo(1);
             assertThat(in(client).readLine()).isNull();
         }
-        await(() -> server.connections().isEmpty(), "connection closed");
+        Await.until(() -> server.connections().isEmpty(), "connection closed");
         assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
@@ -183,7 +170,7 @@ class TcpSessionEndTest {
         try (Socket client = connect(context.getSocketFactory().createSocket("127.0.0.1", server.port()))) {
             TestSession session = endpoint.opened.get(0);
             for (int i = 0; i < 200; i++) {
-                session.standalone.send(note(i, 4_000), MessageKind.NOTIFICATION);
+                session.standalone.send(TestEndpoint.numberedNotification(i, 4_000), MessageKind.NOTIFICATION);
             }
             session.terminate();
             for (int i = 0; i < 200; i++) {
@@ -191,7 +178,7 @@ class TcpSessionEndTest {
             }
             assertThat(in(client).readLine()).as("close_notify: the end of the stream").isNull();
         }
-        await(() -> server.connections().isEmpty(), "connection closed");
+        Await.until(() -> server.connections().isEmpty(), "connection closed");
         assertThat(((TcpConnection) endpoint.opened.get(0).standalone).closeReason())
                 .isEqualTo(TcpConnection.SERVER_ENDED);
         assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
@@ -204,8 +191,8 @@ class TcpSessionEndTest {
         TestSession session = endpoint.opened.get(0);
         MessageChannel channel = session.standalone;
         client.close();
-        await(() -> session.closed, "session closed by the transport");
-        await(() -> server.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> session.closed, "session closed by the transport");
+        Await.until(() -> server.connections().isEmpty(), "connection forgotten");
         channel.sessionClosed(); // the engine does not do this after a transport close; it must be harmless anyway
         assertThat(session.closeCalls.get()).isEqualTo(1);
         assertThat(((TcpConnection) channel).closeReason()).isNotEqualTo(TcpConnection.SERVER_ENDED);

@@ -21,13 +21,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.erlmcp.transport.testkit.Await;
 import io.erlmcp.transport.testkit.TestEndpoint;
 
 /** The WebSocket endpoint on a real Jetty server on port 0, driven by {@link java.net.http.WebSocket}. */
@@ -115,14 +115,6 @@ class McpWebSocketHandlerTest {
         ws.sendText(text, true).join();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void initializePingAndToolCall() throws Exception {
         start();
@@ -193,7 +185,7 @@ class McpWebSocketHandlerTest {
         send(ws, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(70_000)
                 + "\"}}");
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
-        await(() -> endpoint.opened.get(0).closed, "session closed");
+        Await.until(() -> endpoint.opened.get(0).closed, "session closed");
     }
 
     @Test
@@ -242,7 +234,7 @@ class McpWebSocketHandlerTest {
             assertThat(length).isGreaterThanOrEqualTo(2);
             assertThat(in.readUnsignedShort()).isEqualTo(1007);
         }
-        await(() -> endpoint.opened.get(0).closed, "session closed");
+        Await.until(() -> endpoint.opened.get(0).closed, "session closed");
     }
 
     @Test
@@ -259,7 +251,7 @@ class McpWebSocketHandlerTest {
         WebSocket ws = connect(client);
         ws.sendBinary(ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)), true).join();
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1003);
-        await(() -> endpoint.opened.get(0).closed, "session closed");
+        Await.until(() -> endpoint.opened.get(0).closed, "session closed");
     }
 
     @Test
@@ -294,8 +286,8 @@ class McpWebSocketHandlerTest {
         WebSocket ws = connect(client);
         // 4000 x 16 KiB = 64 MiB: far more than the socket buffers hold.
         send(ws, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"flood\",\"params\":{\"count\":4000,\"size\":16384}}");
-        await(() -> endpoint.opened.size() == 1 && endpoint.opened.get(0).closed, "session closed on overflow");
-        await(() -> handler.connections().isEmpty(), "connection gone");
+        Await.until(() -> endpoint.opened.size() == 1 && endpoint.opened.get(0).closed, "session closed on overflow");
+        Await.until(() -> handler.connections().isEmpty(), "connection gone");
         WsConnection connection = (WsConnection) endpoint.opened.get(0).standalone;
         assertThat(connection.closeCode()).isEqualTo(1008);
         assertThat(connection.peakQueuedMessages()).isLessThanOrEqualTo(maxMessages);
@@ -314,14 +306,14 @@ class McpWebSocketHandlerTest {
         TestEndpoint.TestSession session = endpoint.opened.get(0);
         assertThat(session.closed).isFalse();
         ws.abort(); // no close frame: the TCP connection just goes
-        await(() -> session.closed, "session closed after abort");
-        await(() -> handler.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> session.closed, "session closed after abort");
+        Await.until(() -> handler.connections().isEmpty(), "connection forgotten");
 
         Client second = new Client(true);
         WebSocket ws2 = connect(second);
-        await(() -> endpoint.opened.size() == 2, "second session");
+        Await.until(() -> endpoint.opened.size() == 2, "second session");
         ws2.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
-        await(() -> endpoint.opened.get(1).closed, "session closed after close frame");
+        Await.until(() -> endpoint.opened.get(1).closed, "session closed after close frame");
     }
 
     @Test
@@ -346,7 +338,7 @@ class McpWebSocketHandlerTest {
             InputStream in = raw.getInputStream();
             String head = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
             assertThat(head).isEqualTo("HTTP/1.1 101");
-            await(() -> endpoint.opened.size() == 2 && endpoint.opened.get(1).closed, "silent peer closed");
+            Await.until(() -> endpoint.opened.size() == 2 && endpoint.opened.get(1).closed, "silent peer closed");
             WsConnection silent = (WsConnection) endpoint.opened.get(1).standalone;
             assertThat(silent.closeCode()).isEqualTo(1008);
         }

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.erlmcp.transport.MessageChannel;
 import io.erlmcp.transport.MessageKind;
+import io.erlmcp.transport.testkit.Await;
 import io.erlmcp.transport.testkit.TestEndpoint;
 import io.erlmcp.transport.testkit.TestEndpoint.TestSession;
 
@@ -113,19 +113,6 @@ class WsSessionEndTest {
         return ws;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
-    private static byte[] note(int n, int size) {
-        return ("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"n\":" + n
-                + ",\"data\":\"" + "x".repeat(size) + "\"}}").getBytes(StandardCharsets.UTF_8);
-    }
-
     @Test
     void whatWasQueuedIsDeliveredThenTheSocketClosesWith1000() throws Exception {
         start(Settings.DEFAULTS.with(64 * 1024, 0, 1_000, 8L << 20));
@@ -135,14 +122,14 @@ class WsSessionEndTest {
         WsConnection connection = (WsConnection) session.standalone;
         int count = 900; // ~7 MiB: more than the socket buffers of a client that is not reading take
         for (int i = 0; i < count; i++) {
-            connection.send(note(i, 8_000), MessageKind.NOTIFICATION);
+            connection.send(TestEndpoint.numberedNotification(i, 8_000), MessageKind.NOTIFICATION);
         }
         assertThat(connection.queuedMessages()).as("messages still queued when the session ends").isPositive();
 
         session.terminate(); // from the test thread
         connection.sessionClosed(); // a second call changes nothing
         assertThat(connection.isOpen()).isFalse();
-        connection.send(note(-1, 10), MessageKind.NOTIFICATION); // after the end: dropped
+        connection.send(TestEndpoint.numberedNotification(-1, 10), MessageKind.NOTIFICATION); // after the end: dropped
 
         client.read(ws);
         for (int i = 0; i < count; i++) {
@@ -150,7 +137,7 @@ class WsSessionEndTest {
         }
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 " + WsConnection.SERVER_ENDED);
         assertThat(client.messages).as("nothing after the end").isEmpty();
-        await(() -> handler.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> handler.connections().isEmpty(), "connection forgotten");
         assertThat(connection.closeCode()).isEqualTo(1000);
         assertThat(session.closeCalls.get()).as("the transport does not close the ended session again")
                 .isZero();
@@ -169,7 +156,7 @@ class WsSessionEndTest {
         assertThat(answer.path("result").path("ending").asBoolean()).isTrue();
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 " + WsConnection.SERVER_ENDED);
         assertThat(client.messages).as("no answer to the later request").isEmpty();
-        await(() -> handler.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> handler.connections().isEmpty(), "connection forgotten");
         assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
@@ -193,7 +180,7 @@ class WsSessionEndTest {
                 assertThat(b).as("upgrade answer").isNotNegative();
                 state = (b == (state % 2 == 0 ? '\r' : '\n')) ? state + 1 : (b == '\r' ? 1 : 0);
             }
-            await(() -> endpoint.opened.size() == 1, "session opened");
+            Await.until(() -> endpoint.opened.size() == 1, "session opened");
             long start = System.nanoTime();
             endpoint.opened.get(0).terminate();
             assertThat(in.readUnsignedByte() & 0x0f).as("a close frame").isEqualTo(0x8);
@@ -204,7 +191,7 @@ class WsSessionEndTest {
             assertThat(in.read()).as("the end of the stream").isEqualTo(-1);
             // This peer neither sends its close frame nor closes: Jetty's idle timeout (and, for a peer still reading
             // slowly, the transport's own bound of min(idle timeout, 10 s)) ends the connection.
-            await(() -> handler.connections().isEmpty(), "connection forgotten while the peer stays");
+            Await.until(() -> handler.connections().isEmpty(), "connection forgotten while the peer stays");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
         }
         assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
@@ -218,8 +205,8 @@ class WsSessionEndTest {
         TestSession session = endpoint.opened.get(0);
         MessageChannel channel = session.standalone;
         ws.abort();
-        await(() -> session.closed, "session closed by the transport");
-        await(() -> handler.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> session.closed, "session closed by the transport");
+        Await.until(() -> handler.connections().isEmpty(), "connection forgotten");
         channel.sessionClosed(); // the engine does not do this after a transport close; it must be harmless anyway
         assertThat(session.closeCalls.get()).isEqualTo(1);
         assertThat(((WsConnection) channel).closeCode()).isNotEqualTo(1000);
@@ -230,7 +217,7 @@ class WsSessionEndTest {
         ws2.sendText("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}", true).join();
         assertThat(other.next().path("id").asInt()).isEqualTo(2);
         ws2.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
-        await(() -> endpoint.opened.get(1).closed, "second session closed by its client");
+        Await.until(() -> endpoint.opened.get(1).closed, "second session closed by its client");
         assertThat(endpoint.opened.get(1).closeCalls.get()).isEqualTo(1);
     }
 }
