@@ -85,6 +85,7 @@ final class Node implements AutoCloseable {
     final Path base;
     final int httpPort;
     final int tcpPort;
+    /** The TLS listener's port once {@link #tls()} added it, else 0. */
     int tlsPort;
     final Map<String, String> env;
     private Process stdio;
@@ -127,24 +128,24 @@ final class Node implements AutoCloseable {
 
     /**
      * A TLS 1.3 TCP listener beside the plain one (before {@link #start()}): a self-signed keystore made with
-     * keytool in {@code etc/tls/}, and {@code etc/io.erlmcp.mcp.tcp-tls.cfg} with the same limits as the plain one.
-     *
-     * @return the listener's port
+     * keytool in {@link #keystore()}, and {@code etc/io.erlmcp.mcp.tcp-tls.cfg} with the same limits as the plain
+     * one, on a free port ({@link #tlsPort}).
      */
-    int tls() throws IOException, InterruptedException {
-        Path keystore = Files.createDirectories(base.resolve("etc/tls")).resolve("erlmcp.p12");
+    void tls() throws IOException, InterruptedException {
+        Path keystore = keystore();
+        Files.createDirectories(keystore.getParent());
         Process keytool = new ProcessBuilder("keytool", "-genkeypair", "-alias", "erlmcp", "-keyalg", "EC",
                 "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass",
                 TLS_PASSWORD).redirectErrorStream(true).start();
         String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0).as("keytool: %s", out).isTrue();
-        int port = freePort();
-        config("io.erlmcp.mcp.tcp-tls.cfg", "port = " + port + "\nhost = 127.0.0.1\ntls_keystore = " + keystore
+        tlsPort = freePort();
+        config("io.erlmcp.mcp.tcp-tls.cfg", "port = " + tlsPort + "\nhost = 127.0.0.1\ntls_keystore = " + keystore
                 + "\ntls_keystore_password = " + TLS_PASSWORD + "\n" + TCP_LIMITS);
-        return port;
     }
 
+    /** The PKCS12 keystore of the TLS listener (password {@link #TLS_PASSWORD}). */
     Path keystore() {
         return base.resolve("etc/tls/erlmcp.p12");
     }

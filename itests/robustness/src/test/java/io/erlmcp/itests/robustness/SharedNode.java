@@ -25,7 +25,7 @@ final class SharedNode implements BeforeAllCallback {
     private static Node startNode() {
         try {
             Node n = Node.prepare("net");
-            n.tlsPort = n.tls();
+            n.tls();
             return n.start();
         } catch (Exception e) {
             throw new IllegalStateException("could not start a release node", e);
