@@ -73,41 +73,67 @@ public final class LoadGenerator {
             }
             all.add(client);
         }
-        Recorder recorder = new Recorder(3);
-        AtomicLong good = new AtomicLong();
-        AtomicLong bad = new AtomicLong();
-        CountDownLatch finished = new CountDownLatch(clients);
-        Phase phase = new Phase();
+        Phase phase = new Phase(clients);
         for (Client client : all) {
-            client.start(phase, recorder, good, bad, finished);
+            client.fire(phase);
         }
-        Thread.sleep(warmupSeconds * 1000L);
-        recorder.reset();
-        good.set(0);
-        bad.set(0);
-        long begin = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
-        Histogram histogram = recorder.getIntervalHistogram();
-        long calls = good.get();
-        long failures = bad.get();
-        double elapsed = (System.nanoTime() - begin) / 1e9;
-        phase.running = false;
-        if (!finished.await(30, TimeUnit.SECONDS)) {
-            System.err.println("warning: some clients did not finish within 30 s");
-        }
+        Result result = phase.measure(target, clients, warmupSeconds, seconds, 30_000);
         if (mcp) {
             for (Client client : all) {
                 client.delete();
             }
         }
-        return new Result(target, clients, calls, failures, elapsed, calls / elapsed,
-                histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
-                histogram.getMaxValue() / 1e6);
+        return result;
     }
 
-    /** Tells the virtual clients to stop after their current call. */
+    /**
+     * One run of virtual clients: they record each call here, and stop after their current call once
+     * {@link #measure} has taken its numbers.
+     */
     static final class Phase {
         volatile boolean running = true;
+        final CountDownLatch finished;
+        private final Recorder recorder = new Recorder(3);
+        private final AtomicLong good = new AtomicLong();
+        private final AtomicLong bad = new AtomicLong();
+
+        Phase(int clients) {
+            finished = new CountDownLatch(clients);
+        }
+
+        void succeeded(long nanos) {
+            good.incrementAndGet();
+            recorder.recordValue(nanos);
+        }
+
+        void failed() {
+            bad.incrementAndGet();
+        }
+
+        /**
+         * Lets the running clients warm up, counts what they do for {@code seconds}, then stops them and waits
+         * up to {@code finishMillis} for them to finish.
+         */
+        Result measure(String target, int clients, int warmupSeconds, int seconds, long finishMillis)
+                throws InterruptedException {
+            Thread.sleep(warmupSeconds * 1000L);
+            recorder.reset();
+            good.set(0);
+            bad.set(0);
+            long begin = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            Histogram histogram = recorder.getIntervalHistogram();
+            long calls = good.get();
+            long failures = bad.get();
+            double elapsed = (System.nanoTime() - begin) / 1e9;
+            running = false;
+            if (!finished.await(finishMillis, TimeUnit.MILLISECONDS)) {
+                System.err.println("warning: some clients did not finish within " + finishMillis + " ms");
+            }
+            return new Result(target, clients, calls, failures, elapsed, calls / elapsed,
+                    histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
+                    histogram.getMaxValue() / 1e6);
+        }
     }
 
     private final class Client {
@@ -153,13 +179,10 @@ public final class LoadGenerator {
             return request;
         }
 
-        void start(Phase phase, Recorder recorder, AtomicLong good, AtomicLong bad, CountDownLatch finished) {
-            fire(phase, recorder, good, bad, finished);
-        }
-
-        private void fire(Phase phase, Recorder recorder, AtomicLong good, AtomicLong bad, CountDownLatch finished) {
+        /** Makes calls one after the other, each from the previous one's answer, until the phase ends. */
+        void fire(Phase phase) {
             if (!phase.running || nextId > MAX_CALLS_PER_CLIENT) {
-                finished.countDown();
+                phase.finished.countDown();
                 return;
             }
             long id = nextId++;
@@ -174,12 +197,11 @@ public final class LoadGenerator {
                     String answer = result.isSucceeded() ? getContentAsString(StandardCharsets.UTF_8) : null;
                     if (answer != null && result.getResponse().getStatus() == 200 && answer.contains(text)
                             && !answer.contains("\"isError\":true") && !answer.contains("\"error\"")) {
-                        good.incrementAndGet();
-                        recorder.recordValue(took);
+                        phase.succeeded(took);
                     } else {
-                        bad.incrementAndGet();
+                        phase.failed();
                     }
-                    fire(phase, recorder, good, bad, finished);
+                    fire(phase);
                 }
             });
         }

@@ -4,12 +4,7 @@ package io.erlmcp.bench;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The closed loop of {@link LoadGenerator} over a WebSocket or TCP connection per virtual client: one thread per
@@ -46,41 +41,21 @@ public final class SocketLoadGenerator {
                     initialize(socket);
                 }
             }
-            Recorder recorder = new Recorder(3);
-            AtomicLong good = new AtomicLong();
-            AtomicLong bad = new AtomicLong();
-            CountDownLatch finished = new CountDownLatch(clients);
-            LoadGenerator.Phase phase = new LoadGenerator.Phase();
+            LoadGenerator.Phase phase = new LoadGenerator.Phase(clients);
             for (int i = 0; i < clients; i++) {
                 MessageSocket socket = sockets.get(i);
                 int number = i;
                 Thread thread = new Thread(() -> {
                     try {
-                        loop(socket, number, phase, recorder, good, bad);
+                        loop(socket, number, phase);
                     } finally {
-                        finished.countDown();
+                        phase.finished.countDown();
                     }
                 }, "loadgen-" + i);
                 thread.setDaemon(true);
                 thread.start();
             }
-            Thread.sleep(warmupSeconds * 1000L);
-            recorder.reset();
-            good.set(0);
-            bad.set(0);
-            long begin = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
-            Histogram histogram = recorder.getIntervalHistogram();
-            long calls = good.get();
-            long failures = bad.get();
-            double elapsed = (System.nanoTime() - begin) / 1e9;
-            phase.running = false;
-            if (!finished.await(TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS)) {
-                System.err.println("warning: some clients did not finish");
-            }
-            return new LoadGenerator.Result(target, clients, calls, failures, elapsed, calls / elapsed,
-                    histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
-                    histogram.getMaxValue() / 1e6);
+            return phase.measure(target, clients, warmupSeconds, seconds, TIMEOUT_MILLIS + 5_000);
         } finally {
             for (MessageSocket socket : sockets) {
                 socket.close();
@@ -101,8 +76,7 @@ public final class SocketLoadGenerator {
         socket.send(McpMessages.INITIALIZED);
     }
 
-    private static void loop(MessageSocket socket, int number, LoadGenerator.Phase phase, Recorder recorder,
-            AtomicLong good, AtomicLong bad) {
+    private static void loop(MessageSocket socket, int number, LoadGenerator.Phase phase) {
         for (long id = 1; phase.running && id <= MAX_CALLS_PER_CLIENT; id++) {
             String text = "c" + number + "-" + id;
             long begin = System.nanoTime();
@@ -113,14 +87,13 @@ public final class SocketLoadGenerator {
                     answer = socket.receive();
                 }
                 if (McpMessages.isEcho(answer, text)) {
-                    recorder.recordValue(System.nanoTime() - begin);
-                    good.incrementAndGet();
+                    phase.succeeded(System.nanoTime() - begin);
                 } else {
-                    bad.incrementAndGet();
+                    phase.failed();
                 }
             } catch (IOException e) {
                 // The connection is gone; this client stops, and the failure counts.
-                bad.incrementAndGet();
+                phase.failed();
                 return;
             }
         }
