@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.erlmcp.transport.testkit.Await;
+import io.erlmcp.transport.testkit.SelfSignedKeystore;
 import io.erlmcp.transport.testkit.TestEndpoint;
 
 /** The TCP listener on real sockets on 127.0.0.1:0. */
@@ -272,7 +273,7 @@ class TcpServerTest {
     @Test
     void tls13RoundTripWithASelfSignedKeystore() throws Exception {
         SelfSignedKeystore keystore = new SelfSignedKeystore(dir.resolve("server.p12"));
-        start(keystore.on(TcpSettings.local()));
+        start(TcpSettings.local().withTls(keystore.file.toString(), keystore.password, "PKCS12"));
         SSLContext context = keystore.trustingContext();
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.port());
         socket.startHandshake();

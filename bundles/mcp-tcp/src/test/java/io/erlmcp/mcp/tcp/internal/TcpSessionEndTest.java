@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.erlmcp.transport.MessageChannel;
 import io.erlmcp.transport.MessageKind;
 import io.erlmcp.transport.testkit.Await;
+import io.erlmcp.transport.testkit.SelfSignedKeystore;
 import io.erlmcp.transport.testkit.TestEndpoint;
 import io.erlmcp.transport.testkit.TestEndpoint.TestSession;
 
@@ -165,7 +166,8 @@ class TcpSessionEndTest {
     @Test
     void overTlsTheQueueIsWrittenThenTheStreamEnds(@TempDir Path dir) throws Exception {
         SelfSignedKeystore keystore = new SelfSignedKeystore(dir.resolve("server.p12"));
-        start(keystore.on(TcpSettings.local().withQueue(1_000, 8L << 20)));
+        start(TcpSettings.local().withQueue(1_000, 8L << 20).withTls(keystore.file.toString(), keystore.password,
+                "PKCS12"));
         SSLContext context = keystore.trustingContext();
         try (Socket client = connect(context.getSocketFactory().createSocket("127.0.0.1", server.port()))) {
             TestSession session = endpoint.opened.get(0);
