@@ -31,9 +31,9 @@ import io.erlmcp.mcp.Role;
 final class Json {
 
     /**
-     * Buffers are recycled through one shared pool, not one per thread (Jackson's default): the TCP and stdio
-     * transports read on a thread per connection, and a per-thread pool kept about 16 KB of buffers alive for
-     * every idle connection.
+     * Buffers are recycled through one shared pool, not one per thread (Jackson's default): a per-thread pool keeps
+     * about 16 KB of buffers alive for every thread that ever parsed or wrote, which was one per idle connection
+     * while the TCP transport read on a thread per connection (stdio still has its own reading thread).
      */
     static final ObjectMapper MAPPER = new ObjectMapper(
             JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
