@@ -47,8 +47,10 @@ class SseRobustnessTest extends NetworkRobustnessTest {
     static void warmUp() throws Exception {
         node = SharedNode.node();
         for (int c = 0; c < 3; c++) {
+            // The stream first: a POST connection opened before it could sit idle past the node's 2 s idle
+            // timeout while a fresh node answers its first GET /sse slowly.
+            Stream s = stream(0);
             try (RawHttp post = RawHttp.connect(node.httpPort)) {
-                Stream s = stream(0);
                 initialize(s, post);
                 for (int i = 0; i < 10; i++) {
                     assertThat(post(post, s.messages(), Mcp.echo(10 + i, "warm-up " + i)).status()).isEqualTo(202);
@@ -72,8 +74,8 @@ class SseRobustnessTest extends NetworkRobustnessTest {
 
     @Override
     void assertFreshClientServed() throws Exception {
+        Stream s = stream(0);
         try (RawHttp post = RawHttp.connect(node.httpPort)) {
-            Stream s = stream(0);
             initialize(s, post);
             assertThat(post(post, s.messages(), Mcp.echo(2, "fresh client")).status()).isEqualTo(202);
             assertThat(Mcp.text(s.response(2))).isEqualTo("fresh client");
