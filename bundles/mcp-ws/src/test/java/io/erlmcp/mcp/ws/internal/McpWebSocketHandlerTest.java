@@ -36,16 +36,10 @@ class McpWebSocketHandlerTest {
     private static final String INIT = TestEndpoint.initializeRequest("2025-11-25");
 
     private WsTestServer jetty;
-    private TestEndpoint endpoint;
-    private McpWebSocketHandler handler;
-    private int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private void start(Settings settings) throws Exception {
         jetty = new WsTestServer(settings);
-        endpoint = jetty.endpoint;
-        handler = jetty.handler;
-        port = jetty.port;
     }
 
     private void start() throws Exception {
@@ -108,7 +102,7 @@ class McpWebSocketHandlerTest {
 
     private WebSocket connect(Client client) {
         return http.newWebSocketBuilder().subprotocols("mcp").connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/mcp/ws"), client).join();
+                .buildAsync(URI.create("ws://127.0.0.1:" + jetty.port + "/mcp/ws"), client).join();
     }
 
     private static void send(WebSocket ws, String text) {
@@ -135,9 +129,9 @@ class McpWebSocketHandlerTest {
         assertThat(call.path("id").asInt()).isEqualTo(3);
         assertThat(call.path("result").path("content").get(0).path("text").asText()).contains("héllo");
 
-        assertThat(endpoint.opened).hasSize(1);
-        assertThat(endpoint.opened.get(0).transport.transport()).isEqualTo("ws");
-        assertThat(endpoint.opened.get(0).transport.remote()).startsWith("127.0.0.1:");
+        assertThat(jetty.endpoint.opened).hasSize(1);
+        assertThat(jetty.endpoint.opened.get(0).transport.transport()).isEqualTo("ws");
+        assertThat(jetty.endpoint.opened.get(0).transport.remote()).startsWith("127.0.0.1:");
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
     }
 
@@ -146,7 +140,7 @@ class McpWebSocketHandlerTest {
         start();
         Client client = new Client(true);
         WebSocket ws = http.newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/mcp/ws"), client).join();
+                .buildAsync(URI.create("ws://127.0.0.1:" + jetty.port + "/mcp/ws"), client).join();
         assertThat(ws.getSubprotocol()).isEmpty();
         send(ws, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}");
         assertThat(client.next().path("id").asInt()).isEqualTo(7);
@@ -156,7 +150,7 @@ class McpWebSocketHandlerTest {
     void anotherSubprotocolOnlyIsRefused() throws Exception {
         start();
         assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("graphql-ws")
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/mcp/ws"), new Client(true)).join())
+                .buildAsync(URI.create("ws://127.0.0.1:" + jetty.port + "/mcp/ws"), new Client(true)).join())
                 .isInstanceOf(CompletionException.class).cause().isInstanceOf(WebSocketHandshakeException.class)
                 .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
                         .isEqualTo(400));
@@ -185,7 +179,7 @@ class McpWebSocketHandlerTest {
         send(ws, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(70_000)
                 + "\"}}");
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
-        Await.until(() -> endpoint.opened.get(0).closed, "session closed");
+        Await.until(() -> jetty.endpoint.opened.get(0).closed, "session closed");
     }
 
     @Test
@@ -204,10 +198,10 @@ class McpWebSocketHandlerTest {
     void textThatIsNotUtf8ClosesWith1007() throws Exception {
         start();
         // The JDK client only sends valid text: a raw socket with a hand-made upgrade and masked frame.
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", jetty.port)) {
             s.setSoTimeout(10_000);
             java.io.OutputStream out = s.getOutputStream();
-            out.write(("GET /mcp/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+            out.write(("GET /mcp/ws HTTP/1.1\r\nHost: 127.0.0.1:" + jetty.port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             byte[] payload = {'{', (byte) 0xff, (byte) 0xfe, (byte) 0xc3, 0x28, '}'};
@@ -234,7 +228,7 @@ class McpWebSocketHandlerTest {
             assertThat(length).isGreaterThanOrEqualTo(2);
             assertThat(in.readUnsignedShort()).isEqualTo(1007);
         }
-        Await.until(() -> endpoint.opened.get(0).closed, "session closed");
+        Await.until(() -> jetty.endpoint.opened.get(0).closed, "session closed");
     }
 
     @Test
@@ -251,28 +245,28 @@ class McpWebSocketHandlerTest {
         WebSocket ws = connect(client);
         ws.sendBinary(ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)), true).join();
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1003);
-        Await.until(() -> endpoint.opened.get(0).closed, "session closed");
+        Await.until(() -> jetty.endpoint.opened.get(0).closed, "session closed");
     }
 
     @Test
     void aForeignOriginIsRefusedWith403() throws Exception {
         start();
         assertThatThrownBy(() -> http.newWebSocketBuilder().header("Origin", "http://evil.example")
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/mcp/ws"), new Client(true)).join())
+                .buildAsync(URI.create("ws://127.0.0.1:" + jetty.port + "/mcp/ws"), new Client(true)).join())
                 .cause().isInstanceOf(WebSocketHandshakeException.class)
                 .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
                         .isEqualTo(403));
-        assertThat(endpoint.opened).isEmpty();
+        assertThat(jetty.endpoint.opened).isEmpty();
         // A local origin passes.
         WebSocket ws = http.newWebSocketBuilder().header("Origin", "http://localhost:3000")
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/mcp/ws"), new Client(true)).join();
+                .buildAsync(URI.create("ws://127.0.0.1:" + jetty.port + "/mcp/ws"), new Client(true)).join();
         ws.abort();
     }
 
     @Test
     void aPlainGetGets426() throws Exception {
         start();
-        var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jetty.port
                 + "/mcp/ws")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(426);
     }
@@ -286,9 +280,10 @@ class McpWebSocketHandlerTest {
         WebSocket ws = connect(client);
         // 4000 x 16 KiB = 64 MiB: far more than the socket buffers hold.
         send(ws, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"flood\",\"params\":{\"count\":4000,\"size\":16384}}");
-        Await.until(() -> endpoint.opened.size() == 1 && endpoint.opened.get(0).closed, "session closed on overflow");
-        Await.until(() -> handler.connections().isEmpty(), "connection gone");
-        WsConnection connection = (WsConnection) endpoint.opened.get(0).standalone;
+        Await.until(() -> jetty.endpoint.opened.size() == 1 && jetty.endpoint.opened.get(0).closed,
+                "session closed on overflow");
+        Await.until(() -> jetty.handler.connections().isEmpty(), "connection gone");
+        WsConnection connection = (WsConnection) jetty.endpoint.opened.get(0).standalone;
         assertThat(connection.closeCode()).isEqualTo(1008);
         assertThat(connection.peakQueuedMessages()).isLessThanOrEqualTo(maxMessages);
         assertThat(connection.peakQueuedBytes()).isLessThanOrEqualTo(maxBytes).isGreaterThan(0);
@@ -303,17 +298,17 @@ class McpWebSocketHandlerTest {
         WebSocket ws = connect(client);
         send(ws, INIT);
         client.next();
-        TestEndpoint.TestSession session = endpoint.opened.get(0);
+        TestEndpoint.TestSession session = jetty.endpoint.opened.get(0);
         assertThat(session.closed).isFalse();
         ws.abort(); // no close frame: the TCP connection just goes
         Await.until(() -> session.closed, "session closed after abort");
-        Await.until(() -> handler.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> jetty.handler.connections().isEmpty(), "connection forgotten");
 
         Client second = new Client(true);
         WebSocket ws2 = connect(second);
-        Await.until(() -> endpoint.opened.size() == 2, "second session");
+        Await.until(() -> jetty.endpoint.opened.size() == 2, "second session");
         ws2.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
-        Await.until(() -> endpoint.opened.get(1).closed, "session closed after close frame");
+        Await.until(() -> jetty.endpoint.opened.get(1).closed, "session closed after close frame");
     }
 
     @Test
@@ -327,9 +322,9 @@ class McpWebSocketHandlerTest {
         assertThat(client.closed).isNotDone();
 
         // A raw peer that completes the handshake and then never reads or answers.
-        try (Socket raw = new Socket("127.0.0.1", port)) {
+        try (Socket raw = new Socket("127.0.0.1", jetty.port)) {
             OutputStream out = raw.getOutputStream();
-            out.write(("GET /mcp/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+            out.write(("GET /mcp/ws HTTP/1.1\r\nHost: 127.0.0.1:" + jetty.port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mcp\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -338,11 +333,12 @@ class McpWebSocketHandlerTest {
             InputStream in = raw.getInputStream();
             String head = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
             assertThat(head).isEqualTo("HTTP/1.1 101");
-            Await.until(() -> endpoint.opened.size() == 2 && endpoint.opened.get(1).closed, "silent peer closed");
-            WsConnection silent = (WsConnection) endpoint.opened.get(1).standalone;
+            Await.until(() -> jetty.endpoint.opened.size() == 2 && jetty.endpoint.opened.get(1).closed,
+                    "silent peer closed");
+            WsConnection silent = (WsConnection) jetty.endpoint.opened.get(1).standalone;
             assertThat(silent.closeCode()).isEqualTo(1008);
         }
-        assertThat(endpoint.opened.get(0).closed).isFalse();
+        assertThat(jetty.endpoint.opened.get(0).closed).isFalse();
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
     }
 

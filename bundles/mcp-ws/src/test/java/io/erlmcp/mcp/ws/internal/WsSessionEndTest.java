@@ -34,16 +34,10 @@ class WsSessionEndTest {
     private static final String INIT = TestEndpoint.initializeRequest("2025-11-25");
 
     private WsTestServer jetty;
-    private TestEndpoint endpoint;
-    private McpWebSocketHandler handler;
-    private int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private void start(Settings settings) throws Exception {
         jetty = new WsTestServer(settings);
-        endpoint = jetty.endpoint;
-        handler = jetty.handler;
-        port = jetty.port;
     }
 
     @AfterEach
@@ -105,7 +99,7 @@ class WsSessionEndTest {
     /** Connects and initializes (reading the one answer); the client reads on after {@link Client#read}. */
     private WebSocket connect(Client client) throws Exception {
         WebSocket ws = http.newWebSocketBuilder().subprotocols("mcp").connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/mcp/ws"), client).join();
+                .buildAsync(URI.create("ws://127.0.0.1:" + jetty.port + "/mcp/ws"), client).join();
         ws.sendText(INIT, true).join();
         ws.request(1);
         assertThat(client.next().path("id").asInt()).isEqualTo(1);
@@ -118,7 +112,7 @@ class WsSessionEndTest {
         start(Settings.DEFAULTS.with(64 * 1024, 0, 1_000, 8L << 20));
         Client client = new Client();
         WebSocket ws = connect(client);
-        TestSession session = endpoint.opened.get(0);
+        TestSession session = jetty.endpoint.opened.get(0);
         WsConnection connection = (WsConnection) session.standalone;
         int count = 900; // ~7 MiB: more than the socket buffers of a client that is not reading take
         for (int i = 0; i < count; i++) {
@@ -137,7 +131,7 @@ class WsSessionEndTest {
         }
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 " + WsConnection.SERVER_ENDED);
         assertThat(client.messages).as("nothing after the end").isEmpty();
-        Await.until(() -> handler.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> jetty.handler.connections().isEmpty(), "connection forgotten");
         assertThat(connection.closeCode()).isEqualTo(1000);
         assertThat(session.closeCalls.get()).as("the transport does not close the ended session again")
                 .isZero();
@@ -156,8 +150,8 @@ class WsSessionEndTest {
         assertThat(answer.path("result").path("ending").asBoolean()).isTrue();
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 " + WsConnection.SERVER_ENDED);
         assertThat(client.messages).as("no answer to the later request").isEmpty();
-        Await.until(() -> handler.connections().isEmpty(), "connection forgotten");
-        assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
+        Await.until(() -> jetty.handler.connections().isEmpty(), "connection forgotten");
+        assertThat(jetty.endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
     @Test
@@ -165,9 +159,9 @@ class WsSessionEndTest {
         Settings d = Settings.DEFAULTS;
         start(new Settings(d.path(), 64 * 1024, d.allowedHosts(), d.allowedOrigins(), 0, 1_000, 50, 256 * 1024,
                 d.closeGraceMillis()));
-        try (Socket raw = new Socket("127.0.0.1", port)) {
+        try (Socket raw = new Socket("127.0.0.1", jetty.port)) {
             OutputStream out = raw.getOutputStream();
-            out.write(("GET /mcp/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+            out.write(("GET /mcp/ws HTTP/1.1\r\nHost: 127.0.0.1:" + jetty.port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mcp\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -180,9 +174,9 @@ class WsSessionEndTest {
                 assertThat(b).as("upgrade answer").isNotNegative();
                 state = (b == (state % 2 == 0 ? '\r' : '\n')) ? state + 1 : (b == '\r' ? 1 : 0);
             }
-            Await.until(() -> endpoint.opened.size() == 1, "session opened");
+            Await.until(() -> jetty.endpoint.opened.size() == 1, "session opened");
             long start = System.nanoTime();
-            endpoint.opened.get(0).terminate();
+            jetty.endpoint.opened.get(0).terminate();
             assertThat(in.readUnsignedByte() & 0x0f).as("a close frame").isEqualTo(0x8);
             int length = in.readUnsignedByte() & 0x7f;
             assertThat(in.readUnsignedShort()).isEqualTo(1000);
@@ -191,10 +185,10 @@ class WsSessionEndTest {
             assertThat(in.read()).as("the end of the stream").isEqualTo(-1);
             // This peer neither sends its close frame nor closes: Jetty's idle timeout (and, for a peer still reading
             // slowly, the transport's own bound of min(idle timeout, 10 s)) ends the connection.
-            Await.until(() -> handler.connections().isEmpty(), "connection forgotten while the peer stays");
+            Await.until(() -> jetty.handler.connections().isEmpty(), "connection forgotten while the peer stays");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
         }
-        assertThat(endpoint.opened.get(0).closeCalls.get()).isZero();
+        assertThat(jetty.endpoint.opened.get(0).closeCalls.get()).isZero();
     }
 
     @Test
@@ -202,11 +196,11 @@ class WsSessionEndTest {
         start(Settings.DEFAULTS.with(64 * 1024, 0, 50, 256 * 1024));
         Client client = new Client();
         WebSocket ws = connect(client);
-        TestSession session = endpoint.opened.get(0);
+        TestSession session = jetty.endpoint.opened.get(0);
         MessageChannel channel = session.standalone;
         ws.abort();
         Await.until(() -> session.closed, "session closed by the transport");
-        Await.until(() -> handler.connections().isEmpty(), "connection forgotten");
+        Await.until(() -> jetty.handler.connections().isEmpty(), "connection forgotten");
         channel.sessionClosed(); // the engine does not do this after a transport close; it must be harmless anyway
         assertThat(session.closeCalls.get()).isEqualTo(1);
         assertThat(((WsConnection) channel).closeCode()).isNotEqualTo(1000);
@@ -217,7 +211,7 @@ class WsSessionEndTest {
         ws2.sendText("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}", true).join();
         assertThat(other.next().path("id").asInt()).isEqualTo(2);
         ws2.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
-        Await.until(() -> endpoint.opened.get(1).closed, "second session closed by its client");
-        assertThat(endpoint.opened.get(1).closeCalls.get()).isEqualTo(1);
+        Await.until(() -> jetty.endpoint.opened.get(1).closed, "second session closed by its client");
+        assertThat(jetty.endpoint.opened.get(1).closeCalls.get()).isEqualTo(1);
     }
 }
